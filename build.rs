@@ -1,0 +1,14 @@
+//! Build script: the shared library's SONAME and the C-variadic trampolines.
+
+fn main() {
+    // Programs linked against Debian's libevent record `libevent-2.1.so.7`; ours must answer
+    // to the same name so the dynamic linker (and LD_PRELOAD) treat it as the same library.
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libevent-2.1.so.7");
+    println!("cargo:rustc-check-cfg=cfg(evshim_unwind_tests)");
+    println!("cargo:rerun-if-changed=src/ffi/variadic.c");
+    cc::Build::new()
+        .file("src/ffi/variadic.c")
+        .flag_if_supported("-fvisibility=default")
+        .warnings(true)
+        .compile("evshim_variadic");
+}

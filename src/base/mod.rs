@@ -1,0 +1,1 @@
+//! The event loop: `struct event_base`, events, timers, signals, the poller.

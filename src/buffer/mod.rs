@@ -1,0 +1,1 @@
+//! `struct evbuffer`: the byte queue behind buffer.h.

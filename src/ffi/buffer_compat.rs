@@ -1,0 +1,1 @@
+//! Entry points of `event2/buffer_compat.h`.

@@ -1,0 +1,1 @@
+//! Extensions beyond libevent (`include/evshim.h`).

@@ -1,0 +1,95 @@
+//! `event_set_mem_functions`: memory that C callers receive from us, or hand to us, goes
+//! through the user's allocator when one is installed, else libc's. Rust-owned internals
+//! (boxes, vectors) use Rust's allocator; they never cross the boundary as raw memory.
+
+use std::ffi::{c_char, c_void};
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+pub type MallocFn = unsafe extern "C" fn(usize) -> *mut c_void;
+pub type ReallocFn = unsafe extern "C" fn(*mut c_void, usize) -> *mut c_void;
+pub type FreeFn = unsafe extern "C" fn(*mut c_void);
+
+static MALLOC: AtomicPtr<()> = AtomicPtr::new(std::ptr::null_mut());
+static REALLOC: AtomicPtr<()> = AtomicPtr::new(std::ptr::null_mut());
+static FREE: AtomicPtr<()> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Installs (or, with all three `None`, removes) the user's allocator.
+pub fn set_functions(m: Option<MallocFn>, r: Option<ReallocFn>, f: Option<FreeFn>) {
+    MALLOC.store(m.map_or(std::ptr::null_mut(), |p| p as *mut ()), Ordering::Release);
+    REALLOC.store(r.map_or(std::ptr::null_mut(), |p| p as *mut ()), Ordering::Release);
+    FREE.store(f.map_or(std::ptr::null_mut(), |p| p as *mut ()), Ordering::Release);
+}
+
+/// `malloc` through the installed allocator. Returns NULL on failure (or for size 0, as
+/// libevent's `mm_malloc` does).
+pub fn malloc(size: usize) -> *mut c_void {
+    if size == 0 {
+        return std::ptr::null_mut();
+    }
+    let p = MALLOC.load(Ordering::Acquire);
+    if p.is_null() {
+        // SAFETY: libc malloc has no preconditions.
+        unsafe { libc::malloc(size) }
+    } else {
+        // SAFETY: only a `MallocFn` is ever stored in MALLOC.
+        unsafe { std::mem::transmute::<*mut (), MallocFn>(p)(size) }
+    }
+}
+
+/// `calloc` through the installed allocator; NULL on overflow.
+pub fn calloc(count: usize, size: usize) -> *mut c_void {
+    let Some(total) = count.checked_mul(size) else { return std::ptr::null_mut() };
+    let p = malloc(total);
+    if !p.is_null() {
+        // SAFETY: `p` points to `total` freshly allocated bytes.
+        unsafe { std::ptr::write_bytes(p.cast::<u8>(), 0, total) };
+    }
+    p
+}
+
+/// `realloc` through the installed allocator.
+///
+/// # Safety
+/// `ptr` is NULL or came from this module's allocator.
+pub unsafe fn realloc(ptr: *mut c_void, size: usize) -> *mut c_void {
+    let p = REALLOC.load(Ordering::Acquire);
+    if p.is_null() {
+        // SAFETY: caller guarantees `ptr` came from libc's allocator here.
+        unsafe { libc::realloc(ptr, size) }
+    } else {
+        // SAFETY: only a `ReallocFn` is stored; the caller vouches for `ptr`.
+        unsafe { std::mem::transmute::<*mut (), ReallocFn>(p)(ptr, size) }
+    }
+}
+
+/// `free` through the installed allocator.
+///
+/// # Safety
+/// `ptr` is NULL or came from this module's allocator and is not used afterwards.
+pub unsafe fn free(ptr: *mut c_void) {
+    if ptr.is_null() {
+        return;
+    }
+    let p = FREE.load(Ordering::Acquire);
+    if p.is_null() {
+        // SAFETY: caller guarantees `ptr` came from libc's allocator here.
+        unsafe { libc::free(ptr) }
+    } else {
+        // SAFETY: only a `FreeFn` is stored; the caller vouches for `ptr`.
+        unsafe { std::mem::transmute::<*mut (), FreeFn>(p)(ptr) }
+    }
+}
+
+/// Copies `bytes` into a new NUL-terminated C string from the installed allocator
+/// (what `evbuffer_readln` and friends hand back for the caller to `free`).
+pub fn strndup(bytes: &[u8]) -> *mut c_char {
+    let p = malloc(bytes.len() + 1).cast::<u8>();
+    if !p.is_null() {
+        // SAFETY: `p` has room for `len + 1` bytes and does not overlap `bytes`.
+        unsafe {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len());
+            *p.add(bytes.len()) = 0;
+        }
+    }
+    p.cast()
+}

@@ -1,0 +1,1 @@
+//! The safe core behind util.h: address parsing and formatting, sockets, time, RNG.
