@@ -26,6 +26,24 @@
 #include <sys/resource.h>
 #include <time.h>
 
+/*
+ * Under valgrind --tool=callgrind --collect-atstart=no (bench/instr.sh) only
+ * the timed sections are counted, and every workload's counts are dumped
+ * under its label: instruction counts are reproducible where times are not.
+ * Outside valgrind these client requests cost a few instructions.
+ */
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define BENCH_HAVE_CALLGRIND 1
+#endif
+#endif
+#ifndef BENCH_HAVE_CALLGRIND
+#define RUNNING_ON_VALGRIND 0
+#define CALLGRIND_TOGGLE_COLLECT
+#define CALLGRIND_DUMP_STATS_AT(s) ((void)(s))
+#endif
+
 static inline double
 bench_now_us(void)
 {
@@ -58,6 +76,35 @@ bench_median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), bench_cmp_double);
 	return (n & 1) ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/*
+ * The measured section of a run is bracketed by bench_start()/bench_stop();
+ * bench_stop() returns its microseconds.
+ */
+static double bench_t0;
+static int bench_timed_sections;	/* since the last bench_report() */
+
+static inline void
+bench_start(void)
+{
+	bench_timed_sections++;
+	CALLGRIND_TOGGLE_COLLECT;
+	bench_t0 = bench_now_us();
+}
+
+static inline double
+bench_stop(void)
+{
+	double t = bench_now_us() - bench_t0;
+	CALLGRIND_TOGGLE_COLLECT;
+	return t;
+}
+
+static inline double
+bench_since_start_us(void)
+{
+	return bench_now_us() - bench_t0;
 }
 
 /* Deterministic PRNG (xorshift64*) so both builds see the same workload. */
@@ -119,7 +166,12 @@ bench_measure(bench_run_fn fn, void *ctx, int min_runs, int max_runs,
 	double *v, start, med;
 	int n = 0;
 
-	if (bench_quick()) {
+	if (RUNNING_ON_VALGRIND) {
+		/* Instruction counting: a fixed, small number of runs. */
+		const char *r = getenv("BENCH_RUNS");
+		min_runs = max_runs = r && atoi(r) > 0 ? atoi(r) : 2;
+		budget_ms = 0;
+	} else if (bench_quick()) {
 		min_runs = min_runs > 3 ? 3 : min_runs;
 		max_runs = max_runs > 5 ? 5 : max_runs;
 		budget_ms /= 4;
@@ -153,6 +205,13 @@ bench_report(const char *label, double usec)
 {
 	printf("%s usec_per_run=%.1f\n", label, usec);
 	fflush(stdout);
+	if (RUNNING_ON_VALGRIND) {
+		char dump[256];
+		snprintf(dump, sizeof(dump), "%s sections=%d", label,
+		    bench_timed_sections);
+		CALLGRIND_DUMP_STATS_AT(dump);
+	}
+	bench_timed_sections = 0;
 }
 
 /* Make sure `need` descriptors can be open; raises the soft limit as far as

@@ -75,11 +75,11 @@ run_add_small(void *arg)
 {
 	struct add_small *a = arg;
 	struct evbuffer *b = new_buffer();
-	double t0, t1;
+	double elapsed;
 	size_t off = 0;
 	int i;
 
-	t0 = bench_now_us();
+	bench_start();
 	for (i = 0; i < a->n; i++) {
 		if (evbuffer_add(b, blob + off, a->lens[i]) == -1)
 			bench_fail("evbuffer_add");
@@ -88,10 +88,10 @@ run_add_small(void *arg)
 	expect_len("add_small", b, a->total);
 	if (evbuffer_drain(b, a->total) == -1)
 		bench_fail("evbuffer_drain");
-	t1 = bench_now_us();
+	elapsed = bench_stop();
 	expect_len("add_small drain", b, 0);
 	evbuffer_free(b);
-	return t1 - t0;
+	return elapsed;
 }
 
 static void
@@ -132,18 +132,18 @@ run_add_printf(void *arg)
 {
 	struct add_printf *a = arg;
 	struct evbuffer *b = new_buffer();
-	double t0, t1;
+	double elapsed;
 	int i;
 
-	t0 = bench_now_us();
+	bench_start();
 	for (i = 0; i < a->n; i++)
 		if (evbuffer_add_printf(b, PRINTF_FMT, PRINTF_ARGS(i)) < 0)
 			bench_fail("evbuffer_add_printf");
 	expect_len("add_printf", b, a->total);
 	evbuffer_drain(b, a->total);
-	t1 = bench_now_us();
+	elapsed = bench_stop();
 	evbuffer_free(b);
-	return t1 - t0;
+	return elapsed;
 }
 
 static void
@@ -178,25 +178,25 @@ run_readln(void *arg)
 {
 	struct readln *r = arg;
 	struct evbuffer *b = new_buffer();
-	double t0, t1;
+	double elapsed;
 	size_t n_read, got_bytes = 0;
 	int got = 0;
 	char *line;
 
 	add_chunked(b, r->text, r->text_len, 4096);
-	t0 = bench_now_us();
+	bench_start();
 	while ((line = evbuffer_readln(b, &n_read, r->style)) != NULL) {
 		got++;
 		got_bytes += n_read;
 		free(line);
 	}
-	t1 = bench_now_us();
+	elapsed = bench_stop();
 	if (got != r->lines || got_bytes != r->payload)
 		bench_fail("readln: %d lines / %zu bytes, expected %d / %zu",
 		    got, got_bytes, r->lines, r->payload);
 	expect_len("readln", b, 0);
 	evbuffer_free(b);
-	return t1 - t0;
+	return elapsed;
 }
 
 static void
@@ -249,15 +249,15 @@ run_search(void *arg)
 {
 	struct search *s = arg;
 	struct evbuffer_ptr p;
-	double t0, t1;
+	double elapsed;
 
-	t0 = bench_now_us();
+	bench_start();
 	p = evbuffer_search(s->b, needle, sizeof(needle) - 1, NULL);
-	t1 = bench_now_us();
+	elapsed = bench_stop();
 	if (p.pos != (ev_ssize_t)(s->len - (sizeof(needle) - 1)))
 		bench_fail("search: found at %ld, expected %zu", (long)p.pos,
 		    s->len - (sizeof(needle) - 1));
-	return t1 - t0;
+	return elapsed;
 }
 
 static void
@@ -290,10 +290,10 @@ run_add_buffer(void *arg)
 {
 	struct moves *m = arg;
 	struct evbuffer *a = new_buffer(), *b = new_buffer();
-	double t0, t1;
+	double elapsed;
 	int i;
 
-	t0 = bench_now_us();
+	bench_start();
 	for (i = 0; i < m->n; i++) {
 		if (evbuffer_add(a, blob + (size_t)i * 64, m->size) == -1 ||
 		    evbuffer_add_buffer(b, a) == -1)
@@ -301,11 +301,11 @@ run_add_buffer(void *arg)
 	}
 	expect_len("add_buffer", b, (size_t)m->n * m->size);
 	evbuffer_drain(b, (size_t)m->n * m->size);
-	t1 = bench_now_us();
+	elapsed = bench_stop();
 	expect_len("add_buffer src", a, 0);
 	evbuffer_free(a);
 	evbuffer_free(b);
-	return t1 - t0;
+	return elapsed;
 }
 
 static double
@@ -313,21 +313,21 @@ run_pingpong(void *arg)
 {
 	struct moves *m = arg;
 	struct evbuffer *a = new_buffer(), *b = new_buffer();
-	double t0, t1;
+	double elapsed;
 	int i;
 
 	add_chunked(a, blob, m->size, 4096);
-	t0 = bench_now_us();
+	bench_start();
 	for (i = 0; i < m->n; i++)
 		if (evbuffer_add_buffer(b, a) == -1 ||
 		    evbuffer_add_buffer(a, b) == -1)
 			bench_fail("pingpong add_buffer");
-	t1 = bench_now_us();
+	elapsed = bench_stop();
 	expect_len("pingpong", a, m->size);
 	expect_len("pingpong", b, 0);
 	evbuffer_free(a);
 	evbuffer_free(b);
-	return t1 - t0;
+	return elapsed;
 }
 
 static double
@@ -335,19 +335,19 @@ run_remove_buffer(void *arg)
 {
 	struct moves *m = arg;
 	struct evbuffer *a = new_buffer(), *b = new_buffer();
-	double t0, t1;
+	double elapsed;
 	size_t total = (size_t)16 * MiB;
 
 	add_chunked(a, blob, total, 4096);
-	t0 = bench_now_us();
+	bench_start();
 	while (evbuffer_get_length(a))
 		if (evbuffer_remove_buffer(a, b, m->size) <= 0)
 			bench_fail("remove_buffer");
-	t1 = bench_now_us();
+	elapsed = bench_stop();
 	expect_len("remove_buffer", b, total);
 	evbuffer_free(a);
 	evbuffer_free(b);
-	return t1 - t0;
+	return elapsed;
 }
 
 static void
@@ -379,10 +379,10 @@ run_reserve_commit(void *arg)
 	int n = *(int *)arg, i;
 	struct evbuffer *b = new_buffer();
 	struct evbuffer_iovec v[2];
-	double t0, t1;
+	double elapsed;
 	const size_t fill = 512;
 
-	t0 = bench_now_us();
+	bench_start();
 	for (i = 0; i < n; i++) {
 		int nv = evbuffer_reserve_space(b, 4096, v, 2);
 		size_t first;
@@ -405,9 +405,9 @@ run_reserve_commit(void *arg)
 	}
 	expect_len("reserve_commit", b, (size_t)n * fill);
 	evbuffer_drain(b, (size_t)n * fill);
-	t1 = bench_now_us();
+	elapsed = bench_stop();
 	evbuffer_free(b);
-	return t1 - t0;
+	return elapsed;
 }
 
 /* ---- op=sock_rw -------------------------------------------------------- */
@@ -423,9 +423,9 @@ run_sock_rw(void *arg)
 	struct sock_rw *s = arg;
 	struct evbuffer *src = new_buffer(), *dst = new_buffer();
 	size_t written = 0, got = 0;
-	double t0, t1;
+	double elapsed;
 
-	t0 = bench_now_us();
+	bench_start();
 	while (written < s->total) {
 		if (evbuffer_add(src, blob + (written & (MiB - 1)), s->chunk) == -1)
 			bench_fail("evbuffer_add");
@@ -448,13 +448,13 @@ run_sock_rw(void *arg)
 		}
 		evbuffer_drain(dst, evbuffer_get_length(dst));
 	}
-	t1 = bench_now_us();
+	elapsed = bench_stop();
 	if (got != s->total || written != s->total)
 		bench_fail("sock_rw: wrote %zu, read %zu, expected %zu",
 		    written, got, s->total);
 	evbuffer_free(src);
 	evbuffer_free(dst);
-	return t1 - t0;
+	return elapsed;
 }
 
 static void

@@ -85,12 +85,12 @@ check(const char *mode)
 static double
 run_preadd(void *unused)
 {
-	double t0, t1;
+	double elapsed;
 	int i;
 
 	(void)unused;
 	C.fired = C.failures = 0;
-	t0 = bench_now_us();
+	bench_start();
 	for (i = 0; i < C.n; i++)
 		if (event_add(C.evs[i], &C.tv) == -1)
 			bench_fail("cascade: event_add");
@@ -98,28 +98,28 @@ run_preadd(void *unused)
 		bench_fail("cascade: send");
 	if (event_base_dispatch(C.base) == -1)
 		bench_fail("cascade: event_base_dispatch");
-	t1 = bench_now_us();
+	elapsed = bench_stop();
 	check("preadd");
-	return t1 - t0;
+	return elapsed;
 }
 
 static double
 run_hop(void *unused)
 {
-	double t0, t1;
+	double elapsed;
 
 	(void)unused;
 	C.fired = C.failures = 0;
-	t0 = bench_now_us();
+	bench_start();
 	if (event_add(C.evs[0], &C.tv) == -1)
 		bench_fail("cascade: event_add");
 	if (send(C.fds[1], "e", 1, 0) != 1)
 		bench_fail("cascade: send");
 	if (event_base_dispatch(C.base) == -1)
 		bench_fail("cascade: event_base_dispatch");
-	t1 = bench_now_us();
+	elapsed = bench_stop();
 	check("hop");
-	return t1 - t0;
+	return elapsed;
 }
 
 static void

@@ -99,27 +99,27 @@ fire_cb(evutil_socket_t fd, short what, void *arg)
 static double
 run_add_del(void *unused)
 {
-	double t0, t1;
+	double elapsed;
 	int i;
 
 	(void)unused;
 	random_timeouts(1000000, 10000000);
 	shuffle(T.order, T.n);
-	t0 = bench_now_us();
+	bench_start();
 	for (i = 0; i < T.n; i++)
 		if (event_add(T.evs[i], &T.tv[i]) == -1)
 			bench_fail("timers: event_add");
 	for (i = 0; i < T.n; i++)
 		if (event_del(T.evs[T.order[i]]) == -1)
 			bench_fail("timers: event_del");
-	t1 = bench_now_us();
-	return t1 - t0;
+	elapsed = bench_stop();
+	return elapsed;
 }
 
 static double
 run_readd(void *unused)
 {
-	double t0, t1;
+	double elapsed;
 	int i;
 
 	(void)unused;
@@ -129,23 +129,23 @@ run_readd(void *unused)
 			bench_fail("timers: event_add");
 	random_timeouts(1000000, 10000000);
 	shuffle(T.order, T.n);
-	t0 = bench_now_us();
+	bench_start();
 	for (i = 0; i < T.n; i++) {
 		int k = T.order[i];
 		if (event_add(T.evs[k], &T.tv[k]) == -1)
 			bench_fail("timers: event_add (re-add)");
 	}
-	t1 = bench_now_us();
+	elapsed = bench_stop();
 	for (i = 0; i < T.n; i++)
 		if (event_del(T.evs[i]) == -1)
 			bench_fail("timers: event_del");
-	return t1 - t0;
+	return elapsed;
 }
 
 static double
 run_fire(void *unused)
 {
-	double t0, t1;
+	double elapsed;
 	int i;
 
 	(void)unused;
@@ -161,14 +161,14 @@ run_fire(void *unused)
 	usleep((useconds_t)(1000 + 2 * T.slack_us + 1000));
 	T.fired = T.out_of_order = 0;
 	T.max_lo = -1;
-	t0 = bench_now_us();
+	bench_start();
 	if (event_base_dispatch(T.base) == -1)
 		bench_fail("timers: event_base_dispatch");
-	t1 = bench_now_us();
+	elapsed = bench_stop();
 	if (T.fired != T.n || T.out_of_order)
 		bench_fail("timers: %d of %d fired, %d out of deadline order",
 		    T.fired, T.n, T.out_of_order);
-	return t1 - t0;
+	return elapsed;
 }
 
 static void

@@ -6,7 +6,8 @@
 # `make lib`.  Benchmarks are not tests: nothing here fails on a timing.
 #
 # Environment:
-#   BENCH_REPS=N       invocations of each build (default 4; median taken)
+#   BENCH_REPS=N       invocations of each build (default 4; median taken);
+#                      0 = only build them (build/bench/<bench>.<lib>)
 #   BENCH_ONLY=substr  only workloads whose label contains substr
 #   BENCH_QUICK=1      fewer runs per workload (smoke run, noisy numbers)
 #   BENCH_CPU=k        pin the benchmarks to CPU k with taskset
@@ -94,6 +95,12 @@ run_one() { # bench lib rep
 		notes+=("bench_$b ($lib) exited $rc in repetition $rep: $(tail -n 1 "$OUT/raw/$b.$lib.$rep.err")")
 	fi
 }
+
+# BENCH_REPS=0: build only (bench/instr.sh uses the binaries).
+if [ "$REPS" = 0 ]; then
+	for n in "${notes[@]}"; do echo "note: $n"; done
+	exit 0
+fi
 
 # Throw-away warm-up so the first measured binary does not pay for a cold
 # CPU/page cache (seen as a few % bias towards whichever build runs second).
