@@ -69,7 +69,9 @@ coarse_resolution_us(void)
 	if (clock_getres(CLOCK_MONOTONIC_COARSE, &res) == 0)
 		us = res.tv_sec * 1000000LL + res.tv_nsec / 1000 + 1;
 #endif
-	return us < 1000 ? 1000 : us;
+	/* The coarse clock can lag by a little more than one tick (seen under
+	 * valgrind and on busy VMs), so allow two ticks and then some. */
+	return 2 * (us < 1000 ? 1000 : us) + 1000;
 }
 
 static void
@@ -158,7 +160,7 @@ run_fire(void *unused)
 		T.dl_hi[i] = (long long)bench_now_us() + 1 + us;
 	}
 	/* Every deadline is now in the past, even on a coarse clock. */
-	usleep((useconds_t)(1000 + 2 * T.slack_us + 1000));
+	usleep((useconds_t)(1000 + T.slack_us));
 	T.fired = T.out_of_order = 0;
 	T.max_lo = -1;
 	bench_start();

@@ -23,7 +23,7 @@ for b in "${benches[@]}"; do
 		if ! valgrind --tool=callgrind --collect-atstart=no \
 		    --callgrind-out-file="$OUT/cg/$b.$lib" "$OUT/$b.$lib" \
 		    >"$OUT/cg/$b.$lib.stdout" 2>"$OUT/cg/$b.$lib.log"; then
-			echo "note: bench_$b ($lib) failed under valgrind, see build/bench/cg/$b.$lib.log"
+			echo "note: bench_$b ($lib) failed under valgrind, see build/bench/cg/$b.$lib.log" >&2
 		fi
 		# One dump per workload: "desc: Trigger: Client Request: <label>
 		# sections=<k>" then "totals: <Ir>".
