@@ -71,6 +71,8 @@ int evutil_configure_monotonic_time(struct evutil_monotonic_timer *timer, int fl
 
 int evutil_gettime_monotonic(struct evutil_monotonic_timer *timer, struct timeval *tp);
 
+int evutil_socketpair(int d, int type_, int protocol, evutil_socket_t *sv);
+
 int evutil_make_socket_nonblocking(evutil_socket_t sock);
 
 int evutil_make_listen_socket_reuseable(evutil_socket_t sock);

@@ -72,9 +72,6 @@ int evutil_snprintf(char *buf, size_t buflen, const char *format, ...)
 	__attribute__((format(printf, 3, 4)))
 #endif
 	;
-/* cbindgen cannot write an array parameter. */
-int evutil_socketpair(int d, int type, int protocol, evutil_socket_t sv[2]);
-
 /* Redeclared to add the format attribute libevent's prototype carries. */
 int evutil_vsnprintf(char *buf, size_t buflen, const char *format, va_list ap)
 #ifdef __GNUC__
