@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 ABI_HEADERS=${ABI_HEADERS:-"event event_compat util thread"}
 SYS=${SYSTEM_INCLUDE:-/usr/include}
 out=build/abi
-mkdir -p "$out"
+rm -rf "$out"; mkdir -p "$out"
 fail=0
 
 if [ ! -f "$SYS/event2/event.h" ]; then
