@@ -36,6 +36,18 @@ check-header:
 	@cmp -s build/check-generated.h $(GEN_HEADER) || { echo "$(GEN_HEADER) is stale: run 'make header'"; diff -u $(GEN_HEADER) build/check-generated.h | head -40; exit 1; }
 	@echo "header: $(GEN_HEADER) is up to date"
 
+test: lib
+	tests-c/run.sh
+
+DEMO_BIN := build/demo/demo_core
+$(DEMO_BIN): tests-c/demo/demo_core.c lib
+	@mkdir -p build/demo
+	$(CC) -O1 -g -Wall -Iinclude tests-c/demo/demo_core.c -o $@ -L$(LIB) -levent -levent_pthreads -lpthread \
+		-Wl,-rpath,$(CURDIR)/$(LIB)
+
+demo: $(DEMO_BIN)
+	$(DEMO_BIN)
+
 clean:
 	$(CARGO) clean
 	rm -rf build
