@@ -35,7 +35,10 @@ header_value() {
 # run_bin LABEL CMD...: runs with the timeout, stdout → $OUT/NAME.LABEL.out, rc → var.
 run_bin() {
     local label=$1; shift
-    timeout -k 5 "$TEST_TIMEOUT" "$@" $ARGS >"$OUT/$NAME.$label.out" 2>"$OUT/$NAME.$label.err" </dev/null
+    # ulimit -f: a runaway test dies of SIGXFSZ at 4 MB of output instead of filling the disk.
+    # shellcheck disable=SC2086
+    (ulimit -f 8192; exec timeout -k 5 "$TEST_TIMEOUT" "$@" $ARGS) \
+        >"$OUT/$NAME.$label.out" 2>"$OUT/$NAME.$label.err" </dev/null
     echo $? >"$OUT/$NAME.$label.rc"
 }
 
