@@ -95,18 +95,6 @@ install: lib
 	install -m 644 $(wildcard include/*.h) $(DESTDIR)$(PREFIX)/include/
 	tools/pkgconfig.sh $(PREFIX) $(PREFIX)/lib $(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig $(VERSION)
 
-test: lib
-	tests-c/run.sh
-
-DEMO_BIN := build/demo/demo_core
-$(DEMO_BIN): tests-c/demo/demo_core.c lib
-	@mkdir -p build/demo
-	$(CC) -O1 -g -Wall -Iinclude tests-c/demo/demo_core.c -o $@ -L$(LIB) -levent -levent_pthreads -lpthread \
-		-Wl,-rpath,$(CURDIR)/$(LIB)
-
-demo: $(DEMO_BIN)
-	$(DEMO_BIN)
-
 clean:
 	$(CARGO) clean
 	rm -rf build
