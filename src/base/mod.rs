@@ -1,1 +1,2 @@
 //! The event loop: `struct event_base`, events, timers, signals, the poller.
+mod signal;
