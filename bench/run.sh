@@ -11,6 +11,8 @@
 #   BENCH_ONLY=substr  only workloads whose label contains substr
 #   BENCH_QUICK=1      fewer runs per workload (smoke run, noisy numbers)
 #   BENCH_CPU=k        pin the benchmarks to CPU k with taskset
+#   EVSHIM_ROOT=dir    benchmark the evshim tree in dir (its include/ and
+#                      build/lib) instead of this one
 #   CC                 compiler (default cc)
 # Output: the table on stdout; build/bench/results.{txt,md}; raw lines and
 # build logs under build/bench/.
@@ -18,7 +20,10 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 OUT=$ROOT/build/bench
-LIBDIR=$ROOT/build/lib
+EVSHIM_ROOT=${EVSHIM_ROOT:-$ROOT}
+EVSHIM_ROOT=$(cd "$EVSHIM_ROOT" && pwd) || exit 1
+INC=$EVSHIM_ROOT/include
+LIBDIR=$EVSHIM_ROOT/build/lib
 CC=${CC:-cc}
 REPS=${BENCH_REPS:-4}
 BENCHES=(dispatch cascade timers buffer)
@@ -59,7 +64,7 @@ for b in "${BENCHES[@]}"; do
 	[ $have_evshim = 1 ] || { status[$b.evshim]="skip:no build/lib"; continue; }
 	# Our headers must be the ones compiled in: a header missing from
 	# include/event2 would silently fall back to /usr/include/event2.
-	sys_hdrs=$($CC -Iinclude -M "$src" 2>/dev/null | tr ' \\' '\n\n' |
+	sys_hdrs=$($CC -I"$INC" -M "$src" 2>/dev/null | tr ' \\' '\n\n' |
 		grep -o '/usr/include/event2/[^ ]*' | sort -u | tr '\n' ' ')
 	if [ -n "$sys_hdrs" ]; then
 		status[$b.evshim]="skip:evshim header missing"
@@ -67,7 +72,7 @@ for b in "${BENCHES[@]}"; do
 		continue
 	fi
 	# shellcheck disable=SC2086
-	if $CC $CFLAGS_COMMON -Iinclude "$src" -L"$LIBDIR" -levent \
+	if $CC $CFLAGS_COMMON -I"$INC" "$src" -L"$LIBDIR" -levent \
 	    -Wl,-rpath,"$LIBDIR" -o "$OUT/$b.evshim" \
 	    >"$OUT/$b.evshim.build.log" 2>&1; then
 		status[$b.evshim]=ok
@@ -159,7 +164,7 @@ END {
 {
 	echo
 	echo "repetitions: $REPS per build (alternating); each value is the median over repetitions of each run's median"
-	echo "libevent: $(pkg-config --modversion libevent) (system)   evshim: $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+	echo "libevent: $(pkg-config --modversion libevent) (system)   evshim: $(git -C "$EVSHIM_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($EVSHIM_ROOT)"
 	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') x$(nproc)   kernel: $(uname -r)"
 	for n in "${notes[@]}"; do echo "note: $n"; done
 } | tee -a "$OUT/results.txt"
