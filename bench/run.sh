@@ -42,6 +42,7 @@ if [ ! -e "$LIBDIR/libevent-2.1.so.7" ]; then
 	have_evshim=0
 fi
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 PIN=()
 if [ -n "${BENCH_CPU:-}" ] && command -v taskset >/dev/null; then
 	PIN=(taskset -c "$BENCH_CPU")
@@ -166,6 +167,7 @@ END {
 	echo "repetitions: $REPS per build (alternating); each value is the median over repetitions of each run's median"
 	echo "libevent: $(pkg-config --modversion libevent) (system)   evshim: $(git -C "$EVSHIM_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($EVSHIM_ROOT)"
 	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') x$(nproc)   kernel: $(uname -r)"
+	echo "load average before: $LOAD_BEFORE   after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) (other work on the machine inflates the spread)"
 	for n in "${notes[@]}"; do echo "note: $n"; done
 } | tee -a "$OUT/results.txt"
 exit 0
