@@ -185,10 +185,19 @@ int
 main(void)
 {
 	static const int idle_series[] = { 0, 100, 1000, 10000 };
-	int max_idle = 10000;
+	int max_idle = 0;
 	size_t k;
 
-	/* 10000 eventfds + 1000 socketpairs + slack. */
+	/* Only as many idle fds as the selected workloads use. */
+	for (k = 0; k < sizeof(idle_series) / sizeof(idle_series[0]); k++) {
+		char label[160];
+		snprintf(label, sizeof(label),
+		    "dispatch pipes=10 active=1 writes=100 idle=%d",
+		    idle_series[k]);
+		if (bench_want(label) && idle_series[k] > max_idle)
+			max_idle = idle_series[k];
+	}
+	/* The idle eventfds + 1000 socketpairs + slack. */
 	if (bench_need_fds((rlim_t)max_idle + 2 * 1000 + 64) == -1)
 		bench_fail("cannot raise RLIMIT_NOFILE to %d", max_idle + 2064);
 	make_idle_fds(max_idle);

@@ -169,5 +169,9 @@ END {
 	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') x$(nproc)   kernel: $(uname -r)"
 	echo "load average before: $LOAD_BEFORE   after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) (other work on the machine inflates the spread)"
 	for n in "${notes[@]}"; do echo "note: $n"; done
+	busy=$(awk -v n="$(nproc)" '{ print ($1 > n / 2) ? 1 : 0 }' /proc/loadavg)
+	if [ "$busy" = 1 ] || awk -v l="${LOAD_BEFORE%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+		echo "note: the machine was busy (load average above half the CPUs): time ratios are unreliable; bench/instr.sh counts instructions reproducibly"
+	fi
 } | tee -a "$OUT/results.txt"
 exit 0
