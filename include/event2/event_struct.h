@@ -1,5 +1,6 @@
 /* evshim: event2/event_struct.h — struct event's layout (defined, byte for byte as in
- * libevent 2.1.12, in evshim_generated.h) and the accessor macros libevent provides.
+ * libevent 2.1.12, in evshim_generated.h). Like libevent 2.1's public header it has no field
+ * shorthands (ev_pri, ev_flags, …): those are internal to libevent.
  * Using these fields directly ties a program to this exact layout, as with libevent. */
 #ifndef EVENT2_EVENT_STRUCT_H_INCLUDED_
 #define EVENT2_EVENT_STRUCT_H_INCLUDED_
@@ -49,18 +50,6 @@ struct name {								\
 	struct type *lh_first;  /* first element */			\
 	}
 #endif
-
-/* Field shorthands, as in libevent. */
-#define ev_signal_next	ev_.ev_signal.ev_signal_next
-#define ev_io_next	ev_.ev_io.ev_io_next
-#define ev_io_timeout	ev_.ev_io.ev_timeout
-#define ev_ncalls	ev_.ev_signal.ev_ncalls
-#define ev_pncalls	ev_.ev_signal.ev_pncalls
-#define ev_pri ev_evcallback.evcb_pri
-#define ev_flags ev_evcallback.evcb_flags
-#define ev_closure ev_evcallback.evcb_closure
-#define ev_callback ev_evcallback.evcb_cb_union.evcb_callback
-#define ev_arg ev_evcallback.evcb_arg
 
 TAILQ_HEAD (event_list, event);
 
