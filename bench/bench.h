@@ -4,8 +4,9 @@
  * system libevent, once against evshim).
  *
  * Every workload prints one machine-readable line
- *     <bench> key=value ... usec_per_run=<median>
- * run.sh pairs the two builds' lines on everything before usec_per_run.
+ *     <bench> key=value ... usec_per_run=<median> cpu_usec_per_run=<median>
+ * (wall-clock and process CPU time of the timed section); run.sh pairs the
+ * two builds' lines on the fields before them.
  *
  * Benchmarks are not tests: nothing here asserts on timings.  They do check
  * that the workload did what it should (bytes moved, callbacks fired), and
@@ -52,6 +53,17 @@ bench_now_us(void)
 	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
 }
 
+/* CPU time of the process: unlike wall time, it does not count the time
+ * other work on a shared machine keeps us off the CPU.  (The workloads never
+ * wait for anything but themselves, so uncontended both are the same.) */
+static inline double
+bench_cpu_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
 static void
 bench_fail(const char *fmt, ...)
 {
@@ -82,7 +94,9 @@ bench_median(double *v, int n)
  * The measured section of a run is bracketed by bench_start()/bench_stop();
  * bench_stop() returns its microseconds.
  */
-static double bench_t0;
+static double bench_t0, bench_cpu_t0;
+static double bench_last_cpu;		/* CPU µs of the last timed section */
+static double bench_cpu_median;		/* of the last bench_measure() */
 static int bench_timed_sections;	/* since the last bench_report() */
 
 static inline void
@@ -90,6 +104,7 @@ bench_start(void)
 {
 	bench_timed_sections++;
 	CALLGRIND_TOGGLE_COLLECT;
+	bench_cpu_t0 = bench_cpu_us();
 	bench_t0 = bench_now_us();
 }
 
@@ -97,6 +112,7 @@ static inline double
 bench_stop(void)
 {
 	double t = bench_now_us() - bench_t0;
+	bench_last_cpu = bench_cpu_us() - bench_cpu_t0;
 	CALLGRIND_TOGGLE_COLLECT;
 	return t;
 }
@@ -163,7 +179,7 @@ static double
 bench_measure(bench_run_fn fn, void *ctx, int min_runs, int max_runs,
     double budget_ms)
 {
-	double *v, start, med;
+	double *v, *c, start, med;
 	int n = 0;
 
 	if (RUNNING_ON_VALGRIND) {
@@ -179,12 +195,14 @@ bench_measure(bench_run_fn fn, void *ctx, int min_runs, int max_runs,
 	if (max_runs < min_runs)
 		max_runs = min_runs;
 	v = malloc(sizeof(*v) * (size_t)max_runs);
-	if (!v)
+	c = malloc(sizeof(*c) * (size_t)max_runs);
+	if (!v || !c)
 		bench_fail("malloc");
 	(void)fn(ctx);
 	start = bench_now_us();
 	while (n < max_runs) {
-		v[n++] = fn(ctx);
+		v[n] = fn(ctx);
+		c[n++] = bench_last_cpu;
 		if (n >= min_runs && bench_now_us() - start > budget_ms * 1e3)
 			break;
 	}
@@ -196,14 +214,17 @@ bench_measure(bench_run_fn fn, void *ctx, int min_runs, int max_runs,
 		fputc('\n', stderr);
 	}
 	med = bench_median(v, n);
+	bench_cpu_median = bench_median(c, n);
 	free(v);
+	free(c);
 	return med;
 }
 
 static void
 bench_report(const char *label, double usec)
 {
-	printf("%s usec_per_run=%.1f\n", label, usec);
+	printf("%s usec_per_run=%.1f cpu_usec_per_run=%.1f\n", label, usec,
+	    bench_cpu_median);
 	fflush(stdout);
 	if (RUNNING_ON_VALGRIND) {
 		char dump[256];

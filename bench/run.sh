@@ -8,6 +8,9 @@
 # Environment:
 #   BENCH_REPS=N       invocations of each build (default 4; median taken);
 #                      0 = only build them (build/bench/<bench>.<lib>)
+#   BENCH_METRIC=cpu   compare process CPU time of the timed sections (the
+#                      default: robust on a shared machine) or wall (=wall
+#                      clock); the last column is always the wall-clock ratio
 #   BENCH_ONLY=substr  only workloads whose label contains substr
 #   BENCH_QUICK=1      fewer runs per workload (smoke run, noisy numbers)
 #   BENCH_CPU=k        pin the benchmarks to CPU k with taskset
@@ -26,6 +29,8 @@ INC=$EVSHIM_ROOT/include
 LIBDIR=$EVSHIM_ROOT/build/lib
 CC=${CC:-cc}
 REPS=${BENCH_REPS:-4}
+METRIC=${BENCH_METRIC:-cpu}
+case $METRIC in cpu|wall) ;; *) echo "bench: BENCH_METRIC must be cpu or wall" >&2; exit 1;; esac
 BENCHES=(dispatch cascade timers buffer)
 CFLAGS_COMMON="-O2 -Wall"
 
@@ -133,38 +138,49 @@ for lib in libevent evshim; do
 	done
 done >"$OUT/raw/all"
 
-awk -v md="$OUT/results.md" '
+awk -v md="$OUT/results.md" -v metric="$METRIC" '
 function median(s,   a, n, i, j, t) {
 	n = split(s, a, " ")
 	for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
 	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
+function fmt(x) { return x == "" ? "-" : sprintf("%.1f", x) }
+function ratio(a, b) { return (a != "" && b != "" && a > 0) ? sprintf("%.2f", b / a) : "-" }
 {
-	lib = $1; v = $NF; sub(/^usec_per_run=/, "", v)
-	key = $0; sub(/^[a-z]+ /, "", key); sub(/ usec_per_run=[^ ]*$/, "", key)
+	# "<lib> <label fields...> usec_per_run=W [cpu_usec_per_run=C]"
+	lib = $1; key = ""; wall = ""; cpu = ""
+	for (f = 2; f <= NF; f++) {
+		if ($f ~ /^usec_per_run=/) { wall = substr($f, 14) }
+		else if ($f ~ /^cpu_usec_per_run=/) { cpu = substr($f, 18) }
+		else key = key (key == "" ? "" : " ") $f
+	}
+	if (cpu == "") cpu = wall
 	if (!(key in seen)) { seen[key] = 1; order[++nk] = key }
-	vals[lib, key] = vals[lib, key] " " v
+	wv[lib, key] = wv[lib, key] " " wall
+	cv[lib, key] = cv[lib, key] " " cpu
 }
 END {
 	w = 10; for (i = 1; i <= nk; i++) if (length(order[i]) > w) w = length(order[i])
-	printf "%-*s %14s %14s %10s\n", w, "workload", "libevent_us", "evshim_us", "ev/le"
-	print "| workload | libevent µs/run | evshim µs/run | evshim/libevent |" > md
-	print "|---|---:|---:|---:|" > md
+	printf "%-*s %14s %14s %8s %10s\n", w, "workload (" metric " µs/run)", "libevent", "evshim", "ev/le", "wall ev/le"
+	printf "| workload | libevent µs/run | evshim µs/run | evshim/libevent | wall-clock ratio |\n|---|---:|---:|---:|---:|\n" > md
 	for (i = 1; i <= nk; i++) {
 		k = order[i]
-		le = ((("libevent", k) in vals) ? median(vals["libevent", k]) : "")
-		ev = ((("evshim", k) in vals) ? median(vals["evshim", k]) : "")
-		r = (le != "" && ev != "" && le > 0) ? sprintf("%.2f", ev / le) : "-"
+		lw = (("libevent", k) in wv) ? median(wv["libevent", k]) : ""
+		ew = (("evshim", k) in wv) ? median(wv["evshim", k]) : ""
+		lc = (("libevent", k) in cv) ? median(cv["libevent", k]) : ""
+		ec = (("evshim", k) in cv) ? median(cv["evshim", k]) : ""
+		le = metric == "wall" ? lw : lc; ev = metric == "wall" ? ew : ec
+		r = ratio(le, ev)
 		if (r != "-") { lsum += log(ev / le); nr++ }
-		printf "%-*s %14s %14s %10s\n", w, k, (le == "" ? "-" : sprintf("%.1f", le)), (ev == "" ? "-" : sprintf("%.1f", ev)), r
-		printf "| `%s` | %s | %s | %s |\n", k, (le == "" ? "-" : sprintf("%.1f", le)), (ev == "" ? "-" : sprintf("%.1f", ev)), r > md
+		printf "%-*s %14s %14s %8s %10s\n", w, k, fmt(le), fmt(ev), r, ratio(lw, ew)
+		printf "| `%s` | %s | %s | %s | %s |\n", k, fmt(le), fmt(ev), r, ratio(lw, ew) > md
 	}
-	if (nr) printf "geometric mean of evshim/libevent over %d workloads: %.2f\n", nr, exp(lsum / nr)
+	if (nr) printf "geometric mean of evshim/libevent (%s time) over %d workloads: %.2f\n", metric, nr, exp(lsum / nr)
 }' "$OUT/raw/all" | tee "$OUT/results.txt"
 
 {
 	echo
-	echo "repetitions: $REPS per build (alternating); each value is the median over repetitions of each run's median"
+	echo "times: $METRIC time of the timed section; repetitions: $REPS per build (alternating); each value is the median over repetitions of each run's median"
 	echo "libevent: $(pkg-config --modversion libevent) (system)   evshim: $(git -C "$EVSHIM_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($EVSHIM_ROOT)"
 	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') x$(nproc)   kernel: $(uname -r)"
 	echo "load average before: $LOAD_BEFORE   after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) (other work on the machine inflates the spread)"
