@@ -14,6 +14,18 @@
 extern "C" {
 #endif
 
+/* Queue membership flags in ev_flags (ev_evcallback.evcb_flags). */
+#define EVLIST_TIMEOUT	    0x01
+#define EVLIST_INSERTED	    0x02
+#define EVLIST_SIGNAL	    0x04
+#define EVLIST_ACTIVE	    0x08
+#define EVLIST_INTERNAL	    0x10
+#define EVLIST_ACTIVE_LATER 0x20
+#define EVLIST_FINALIZING   0x40
+#define EVLIST_INIT	    0x80
+
+#define EVLIST_ALL          0xff
+
 /* The queue macros libevent's struct definitions use (only if sys/queue.h did not). */
 #ifndef TAILQ_ENTRY
 #define EVENT_DEFINED_TQENTRY_
@@ -49,18 +61,6 @@ struct name {								\
 	struct type *lh_first;  /* first element */			\
 	}
 #endif
-
-/* Field shorthands, as in libevent. */
-#define ev_signal_next	ev_.ev_signal.ev_signal_next
-#define ev_io_next	ev_.ev_io.ev_io_next
-#define ev_io_timeout	ev_.ev_io.ev_timeout
-#define ev_ncalls	ev_.ev_signal.ev_ncalls
-#define ev_pncalls	ev_.ev_signal.ev_pncalls
-#define ev_pri ev_evcallback.evcb_pri
-#define ev_flags ev_evcallback.evcb_flags
-#define ev_closure ev_evcallback.evcb_closure
-#define ev_callback ev_evcallback.evcb_cb_union.evcb_callback
-#define ev_arg ev_evcallback.evcb_arg
 
 TAILQ_HEAD (event_list, event);
 
