@@ -64,13 +64,61 @@ struct event;
 
 #define EVTHREAD_USE_PTHREADS_IMPLEMENTED 1
 
+#define EV_MONOT_PRECISE 1
+
+#define EV_MONOT_FALLBACK 2
+
+#define EVUTIL_INVALID_SOCKET -1
+
+#define EVUTIL_EAI_AGAIN -3
+
+#define EVUTIL_EAI_BADFLAGS -1
+
+#define EVUTIL_EAI_FAIL -4
+
+#define EVUTIL_EAI_FAMILY -6
+
+#define EVUTIL_EAI_MEMORY -10
+
+#define EVUTIL_EAI_NONAME -2
+
+#define EVUTIL_EAI_SERVICE -8
+
+#define EVUTIL_EAI_SOCKTYPE -7
+
+#define EVUTIL_EAI_SYSTEM -11
+
+#define EVUTIL_EAI_CANCEL -90001
+
 #define EVUTIL_AI_PASSIVE 1
+
+#define EVUTIL_AI_CANONNAME 2
+
+#define EVUTIL_AI_NUMERICHOST 4
+
+#define EVUTIL_AI_NUMERICSERV 1024
+
+#define EVUTIL_AI_V4MAPPED 8
+
+#define EVUTIL_AI_ALL 16
+
+#define EVUTIL_AI_ADDRCONFIG 32
 
 struct evbuffer;
 
 struct event_base;
 
 struct event_config;
+
+struct evutil_addrinfo;
+
+struct evutil_monotonic_timer;
+
+struct sockaddr;
+
+struct struct timeval;
+
+struct tm;
 
 struct event_callback_tailq_entry {
         struct event_callback *tqe_next;
@@ -110,7 +158,7 @@ struct event_list_entry {
 
 struct event_io_fields {
         struct event_list_entry ev_io_next;
-        struct timeval ev_timeout;
+        struct struct timeval ev_timeout;
 };
 
 struct event_signal_fields {
@@ -132,7 +180,7 @@ struct event {
         union event_fields ev_;
         short ev_events;
         short ev_res;
-        struct timeval ev_timeout;
+        struct struct timeval ev_timeout;
 };
 
 typedef void (*event_log_cb)(int severity, const char *msg);
@@ -159,7 +207,7 @@ struct evthread_condition_callbacks {
         void *(*alloc_condition)(unsigned int condtype);
         void (*free_condition)(void *cond);
         int (*signal_condition)(void *cond, int broadcast);
-        int (*wait_condition)(void *cond, void *lock, const struct timeval *timeout);
+        int (*wait_condition)(void *cond, void *lock, const struct struct timeval *timeout);
 };
 
 #ifdef __cplusplus
@@ -180,7 +228,7 @@ int event_config_set_flag(struct event_config *cfg, int flag);
 
 int event_config_set_num_cpus_hint(struct event_config *cfg, int cpus);
 
-int event_config_set_max_dispatch_interval(struct event_config *cfg, const struct timeval *max_interval, int max_callbacks, int min_priority);
+int event_config_set_max_dispatch_interval(struct event_config *cfg, const struct struct timeval *max_interval, int max_callbacks, int min_priority);
 
 struct event_base *event_base_new(void);
 
@@ -198,7 +246,7 @@ const char *event_base_get_method(const struct event_base *base);
 
 const char **event_get_supported_methods(void);
 
-int event_gettime_monotonic(struct event_base *base, struct timeval *tp);
+int event_gettime_monotonic(struct event_base *base, struct struct timeval *tp);
 
 int event_base_get_num_events(struct event_base *base, unsigned int type_);
 
@@ -228,7 +276,7 @@ int event_base_set(struct event_base *base, struct event *ev);
 
 int event_base_loop(struct event_base *base, int flags);
 
-int event_base_loopexit(struct event_base *base, const struct timeval *tv);
+int event_base_loopexit(struct event_base *base, const struct struct timeval *tv);
 
 int event_base_loopbreak(struct event_base *base);
 
@@ -250,9 +298,9 @@ int event_finalize(unsigned int flags, struct event *ev, event_finalize_callback
 
 int event_free_finalize(unsigned int flags, struct event *ev, event_finalize_callback_fn cb);
 
-int event_base_once(struct event_base *base, evutil_socket_t fd, short events, event_callback_fn callback, void *arg, const struct timeval *tv);
+int event_base_once(struct event_base *base, evutil_socket_t fd, short events, event_callback_fn callback, void *arg, const struct struct timeval *tv);
 
-int event_add(struct event *ev, const struct timeval *timeout);
+int event_add(struct event *ev, const struct struct timeval *timeout);
 
 int event_remove_timer(struct event *ev);
 
@@ -264,7 +312,7 @@ int event_del_block(struct event *ev);
 
 void event_active(struct event *ev, int res, short ncalls);
 
-int event_pending(const struct event *ev, short events, struct timeval *tv);
+int event_pending(const struct event *ev, short events, struct struct timeval *tv);
 
 struct event *event_base_get_running_event(struct event_base *base);
 
@@ -292,7 +340,7 @@ int event_base_get_npriorities(struct event_base *eb);
 
 int event_priority_set(struct event *ev, int pri);
 
-const struct timeval *event_base_init_common_timeout(struct event_base *base, const struct timeval *duration);
+const struct struct timeval *event_base_init_common_timeout(struct event_base *base, const struct struct timeval *duration);
 
 void event_base_dump_events(struct event_base *base, FILE *output);
 
@@ -302,7 +350,7 @@ void event_base_active_by_signal(struct event_base *base, int sig);
 
 int event_base_foreach_event(struct event_base *base, event_base_foreach_event_cb fn_, void *arg);
 
-int event_base_gettimeofday_cached(struct event_base *base, struct timeval *tv);
+int event_base_gettimeofday_cached(struct event_base *base, struct struct timeval *tv);
 
 int event_base_update_cache_time(struct event_base *base);
 
@@ -312,11 +360,11 @@ int event_dispatch(void);
 
 int event_loop(int flags);
 
-int event_loopexit(const struct timeval *tv);
+int event_loopexit(const struct struct timeval *tv);
 
 int event_loopbreak(void);
 
-int event_once(evutil_socket_t fd, short events, void (*cb)(evutil_socket_t, short, void*), void *arg, const struct timeval *tv);
+int event_once(evutil_socket_t fd, short events, void (*cb)(evutil_socket_t, short, void*), void *arg, const struct struct timeval *tv);
 
 const char *event_get_method(void);
 
@@ -340,11 +388,63 @@ void evthread_enable_lock_debuging(void);
 
 int evthread_make_base_notifiable(struct event_base *base);
 
-int evutil_vsnprintf(char *buf, size_t buflen, const char *format, va_list ap);
+int evutil_date_rfc1123(char *date, size_t datelen, const struct tm *tm);
 
-int evutil_socketpair(int d, int t, int p, evutil_socket_t *sv);
+struct evutil_monotonic_timer *evutil_monotonic_timer_new(void);
+
+void evutil_monotonic_timer_free(struct evutil_monotonic_timer *timer);
+
+int evutil_configure_monotonic_time(struct evutil_monotonic_timer *timer, int flags);
+
+int evutil_gettime_monotonic(struct evutil_monotonic_timer *timer, struct struct timeval *tp);
+
+int evutil_socketpair(int d, int type_, int protocol, evutil_socket_t *sv);
+
+int evutil_make_socket_nonblocking(evutil_socket_t sock);
+
+int evutil_make_listen_socket_reuseable(evutil_socket_t sock);
+
+int evutil_make_listen_socket_reuseable_port(evutil_socket_t sock);
+
+int evutil_make_listen_socket_ipv6only(evutil_socket_t sock);
+
+int evutil_make_socket_closeonexec(evutil_socket_t sock);
+
+int evutil_closesocket(evutil_socket_t sock);
+
+int evutil_make_tcp_listen_socket_deferred(evutil_socket_t sock);
 
 ev_int64_t evutil_strtoll(const char *s, char **endptr, int base);
+
+int evutil_vsnprintf(char *buf, size_t buflen, const char *format, va_list ap);
+
+const char *evutil_inet_ntop(int af, const void *src, char *dst, size_t len);
+
+int evutil_inet_pton_scope(int af, const char *src, void *dst, unsigned int *indexp);
+
+int evutil_inet_pton(int af, const char *src, void *dst);
+
+int evutil_parse_sockaddr_port(const char *str, struct sockaddr *out, int *outlen);
+
+int evutil_sockaddr_cmp(const struct sockaddr *sa1, const struct sockaddr *sa2, int include_port);
+
+int evutil_ascii_strcasecmp(const char *str1, const char *str2);
+
+int evutil_ascii_strncasecmp(const char *str1, const char *str2, size_t n);
+
+int evutil_getaddrinfo(const char *nodename, const char *servname, const struct evutil_addrinfo *hints_in, struct evutil_addrinfo **res);
+
+void evutil_freeaddrinfo(struct evutil_addrinfo *ai);
+
+const char *evutil_gai_strerror(int err);
+
+void evutil_secure_rng_get_bytes(void *buf, size_t n);
+
+int evutil_secure_rng_init(void);
+
+int evutil_secure_rng_set_urandom_device_file(char *fname);
+
+void evutil_secure_rng_add_bytes(const char *dat, size_t datlen);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 ABI_HEADERS=${ABI_HEADERS:-"event event_compat util thread"}
 SYS=${SYSTEM_INCLUDE:-/usr/include}
 out=build/abi
-mkdir -p "$out"
+rm -rf "$out"; mkdir -p "$out"
 fail=0
 
 if [ ! -f "$SYS/event2/event.h" ]; then
@@ -66,6 +66,10 @@ for side in libevent evshim; do
     src=tools/abi/layout.c; [ $prog = constants ] && src=$out/constants.c
     if ! cc -std=gnu11 -w $defs $inc "$src" -o "$out/$prog.$side" 2> "$out/$prog.$side.err"; then
       echo "abi: FAIL: $prog does not build against $side's headers:"; head -20 "$out/$prog.$side.err"; fail=1; continue
+    fi
+    # Against evshim, no libevent header may come from the system include path.
+    if [ $side = evshim ] && cc -std=gnu11 -M $defs $inc "$src" 2>/dev/null | tr ' ' '\n' | grep -q "^$SYS/event2/"; then
+      echo "abi: FAIL: $prog picked up a header from $SYS/event2 instead of include/event2"; fail=1; continue
     fi
     "$out/$prog.$side" > "$out/$prog.$side.txt"
   done
