@@ -116,7 +116,7 @@ struct evutil_monotonic_timer;
 
 struct sockaddr;
 
-struct struct timeval;
+struct timeval;
 
 struct tm;
 
@@ -158,7 +158,7 @@ struct event_list_entry {
 
 struct event_io_fields {
         struct event_list_entry ev_io_next;
-        struct struct timeval ev_timeout;
+        struct timeval ev_timeout;
 };
 
 struct event_signal_fields {
@@ -180,7 +180,7 @@ struct event {
         union event_fields ev_;
         short ev_events;
         short ev_res;
-        struct struct timeval ev_timeout;
+        struct timeval ev_timeout;
 };
 
 typedef void (*event_log_cb)(int severity, const char *msg);
@@ -207,7 +207,7 @@ struct evthread_condition_callbacks {
         void *(*alloc_condition)(unsigned int condtype);
         void (*free_condition)(void *cond);
         int (*signal_condition)(void *cond, int broadcast);
-        int (*wait_condition)(void *cond, void *lock, const struct struct timeval *timeout);
+        int (*wait_condition)(void *cond, void *lock, const struct timeval *timeout);
 };
 
 #ifdef __cplusplus
@@ -228,7 +228,7 @@ int event_config_set_flag(struct event_config *cfg, int flag);
 
 int event_config_set_num_cpus_hint(struct event_config *cfg, int cpus);
 
-int event_config_set_max_dispatch_interval(struct event_config *cfg, const struct struct timeval *max_interval, int max_callbacks, int min_priority);
+int event_config_set_max_dispatch_interval(struct event_config *cfg, const struct timeval *max_interval, int max_callbacks, int min_priority);
 
 struct event_base *event_base_new(void);
 
@@ -246,7 +246,7 @@ const char *event_base_get_method(const struct event_base *base);
 
 const char **event_get_supported_methods(void);
 
-int event_gettime_monotonic(struct event_base *base, struct struct timeval *tp);
+int event_gettime_monotonic(struct event_base *base, struct timeval *tp);
 
 int event_base_get_num_events(struct event_base *base, unsigned int type_);
 
@@ -276,7 +276,7 @@ int event_base_set(struct event_base *base, struct event *ev);
 
 int event_base_loop(struct event_base *base, int flags);
 
-int event_base_loopexit(struct event_base *base, const struct struct timeval *tv);
+int event_base_loopexit(struct event_base *base, const struct timeval *tv);
 
 int event_base_loopbreak(struct event_base *base);
 
@@ -298,9 +298,9 @@ int event_finalize(unsigned int flags, struct event *ev, event_finalize_callback
 
 int event_free_finalize(unsigned int flags, struct event *ev, event_finalize_callback_fn cb);
 
-int event_base_once(struct event_base *base, evutil_socket_t fd, short events, event_callback_fn callback, void *arg, const struct struct timeval *tv);
+int event_base_once(struct event_base *base, evutil_socket_t fd, short events, event_callback_fn callback, void *arg, const struct timeval *tv);
 
-int event_add(struct event *ev, const struct struct timeval *timeout);
+int event_add(struct event *ev, const struct timeval *timeout);
 
 int event_remove_timer(struct event *ev);
 
@@ -312,7 +312,7 @@ int event_del_block(struct event *ev);
 
 void event_active(struct event *ev, int res, short ncalls);
 
-int event_pending(const struct event *ev, short events, struct struct timeval *tv);
+int event_pending(const struct event *ev, short events, struct timeval *tv);
 
 struct event *event_base_get_running_event(struct event_base *base);
 
@@ -340,7 +340,7 @@ int event_base_get_npriorities(struct event_base *eb);
 
 int event_priority_set(struct event *ev, int pri);
 
-const struct struct timeval *event_base_init_common_timeout(struct event_base *base, const struct struct timeval *duration);
+const struct timeval *event_base_init_common_timeout(struct event_base *base, const struct timeval *duration);
 
 void event_base_dump_events(struct event_base *base, FILE *output);
 
@@ -350,7 +350,7 @@ void event_base_active_by_signal(struct event_base *base, int sig);
 
 int event_base_foreach_event(struct event_base *base, event_base_foreach_event_cb fn_, void *arg);
 
-int event_base_gettimeofday_cached(struct event_base *base, struct struct timeval *tv);
+int event_base_gettimeofday_cached(struct event_base *base, struct timeval *tv);
 
 int event_base_update_cache_time(struct event_base *base);
 
@@ -360,11 +360,11 @@ int event_dispatch(void);
 
 int event_loop(int flags);
 
-int event_loopexit(const struct struct timeval *tv);
+int event_loopexit(const struct timeval *tv);
 
 int event_loopbreak(void);
 
-int event_once(evutil_socket_t fd, short events, void (*cb)(evutil_socket_t, short, void*), void *arg, const struct struct timeval *tv);
+int event_once(evutil_socket_t fd, short events, void (*cb)(evutil_socket_t, short, void*), void *arg, const struct timeval *tv);
 
 const char *event_get_method(void);
 
@@ -396,7 +396,7 @@ void evutil_monotonic_timer_free(struct evutil_monotonic_timer *timer);
 
 int evutil_configure_monotonic_time(struct evutil_monotonic_timer *timer, int flags);
 
-int evutil_gettime_monotonic(struct evutil_monotonic_timer *timer, struct struct timeval *tp);
+int evutil_gettime_monotonic(struct evutil_monotonic_timer *timer, struct timeval *tp);
 
 int evutil_socketpair(int d, int type_, int protocol, evutil_socket_t *sv);
 
