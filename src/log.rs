@@ -110,6 +110,20 @@ pub fn fatal(args: fmt::Arguments<'_>) -> ! {
     std::process::abort()
 }
 
+/// libevent's `event_errx(code, …)` with a code other than the abort code: report, call the
+/// fatal callback with `code`, then `exit(code)` (libevent aborts only for `ERR_ABORT`).
+pub fn fatal_exit(code: c_int, args: fmt::Arguments<'_>) -> ! {
+    log(Severity::Err, args);
+    let cb = FATAL_CB.load(Ordering::Acquire);
+    if !cb.is_null() {
+        // SAFETY: FATAL_CB only ever holds a `FatalCallback` stored by `set_fatal_callback`.
+        let f: FatalCallback = unsafe { std::mem::transmute::<*mut (), FatalCallback>(cb) };
+        // SAFETY: plain C call.
+        unsafe { f(code) };
+    }
+    std::process::exit(code)
+}
+
 /// `ev_debug!("fmt", args)`: a debug-level line (only with `event_enable_debug_logging`).
 #[macro_export]
 macro_rules! ev_debug { ($($t:tt)*) => { $crate::log::log($crate::log::Severity::Debug, format_args!($($t)*)) } }

@@ -93,7 +93,7 @@ pub(crate) struct Method {
 
 pub(crate) static METHODS: [Method; 3] = [
     Method { name: c"epoll", features: EV_FEATURE_ET | EV_FEATURE_O1 | EV_FEATURE_EARLY_CLOSE },
-    Method { name: c"poll", features: EV_FEATURE_FDS },
+    Method { name: c"poll", features: EV_FEATURE_FDS | EV_FEATURE_EARLY_CLOSE },
     Method { name: c"select", features: EV_FEATURE_FDS },
 ];
 static EPOLL_CHANGELIST: Method =
@@ -234,7 +234,7 @@ fn method_disabled(name: &CStr) -> bool {
 
 impl EventBase {
     /// `event_base_new_with_config`.
-    pub fn new(cfg: Option<&Config>) -> Option<Box<EventBase>> {
+    pub fn new(cfg: Option<&Config>) -> Option<*mut EventBase> {
         thread::note_base_created();
         let default_cfg = Config::default();
         let c = cfg.unwrap_or(&default_cfg);
@@ -271,7 +271,10 @@ impl EventBase {
             method = &EPOLL_CHANGELIST;
         }
         let poller = match Poller::new() {
-            Ok(p) => p,
+            Ok(mut p) => {
+                p.poll_semantics = method.features & EV_FEATURE_ET == 0;
+                p
+            }
             Err(e) => {
                 crate::ev_warn!("epoll_create: {}", crate::log::errno_text(e.raw_os_error().unwrap_or(0)));
                 crate::ev_warn!("event_base_new_with_config: no event mechanism available");
@@ -355,21 +358,44 @@ impl EventBase {
             sig_caught: Vec::new(),
             self_ptr: ptr::null(),
         };
-        let base = Box::new(EventBase { lock, cond, inner: UnsafeCell::new(inner) });
-        let bp: *const EventBase = &*base;
+        // The base itself comes from the program's allocator (event_set_mem_functions), as
+        // libevent's does.
+        let p: *mut EventBase = crate::mm::malloc(std::mem::size_of::<EventBase>()).cast();
+        if p.is_null() {
+            crate::ev_warn!("event_base_new_with_config: calloc");
+            return None;
+        }
+        // SAFETY: `p` is a fresh allocation of the right size (malloc aligns for any type).
+        unsafe { ptr::write(p, EventBase { lock, cond, inner: UnsafeCell::new(inner) }) };
+        // SAFETY: just initialised, not shared yet.
+        let base = unsafe { &*p };
         // SAFETY: fresh base, not shared yet.
         let i = unsafe { base.inner() };
-        i.self_ptr = bp;
-        sig_evcb.evcb_arg = bp as *mut c_void;
+        i.self_ptr = p;
+        sig_evcb.evcb_arg = p as *mut c_void;
         i.sig_evcb = sig_evcb;
         let _ = i.gettime();
         if base.lock.is_some() {
             if let Err(e) = i.make_notifiable() {
                 crate::ev_warn!("event_base_new_with_config: Unable to make base notifiable. ({e})");
+                // SAFETY: ours, never shared.
+                unsafe { EventBase::dealloc(p) };
                 return None;
             }
         }
-        Some(base)
+        Some(p)
+    }
+
+    /// Drops and frees a base allocated by `new`.
+    ///
+    /// # Safety
+    /// `p` came from `new` and is not used afterwards.
+    unsafe fn dealloc(p: *mut EventBase) {
+        // SAFETY: per the caller.
+        unsafe {
+            ptr::drop_in_place(p);
+            crate::mm::free(p.cast());
+        }
     }
 
     /// The mutable state.
@@ -476,7 +502,7 @@ impl EventBase {
     /// finalizers run when `run_finalizers`.
     ///
     /// # Safety
-    /// `base` came from `Box::into_raw` of a base, is not running a loop, and is not used
+    /// `base` came from [`EventBase::new`], is not running a loop, and is not used
     /// afterwards.
     pub(crate) unsafe fn free(base: *mut EventBase, run_finalizers: bool) {
         // SAFETY: per the caller, we own the base now.
@@ -574,8 +600,8 @@ impl EventBase {
         if ptr::eq(cur, base) {
             CURRENT_BASE.store(ptr::null_mut(), std::sync::atomic::Ordering::Release);
         }
-        // SAFETY: from Box::into_raw, per the caller.
-        drop(unsafe { Box::from_raw(base) });
+        // SAFETY: from `new`, per the caller.
+        unsafe { EventBase::dealloc(base) };
     }
 }
 

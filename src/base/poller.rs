@@ -57,6 +57,9 @@ pub(crate) struct Poller {
     /// The epoll_wait buffer. A separate allocation so that the loop can fill it while the
     /// base lock is released (nobody else touches it).
     pub(crate) buf: *mut Vec<libc::epoll_event>,
+    /// The base reports "poll"/"select": no edge-triggering, and fds epoll refuses (regular
+    /// files, bad fds) are "always ready" as poll(2) reports them, instead of an error.
+    pub(crate) poll_semantics: bool,
 }
 
 impl Drop for Poller {
@@ -79,7 +82,7 @@ impl Poller {
         let poll = mio::Poll::new()?;
         let epfd = poll.as_raw_fd();
         let buf = Box::into_raw(Box::new(vec![libc::epoll_event { events: 0, u64: 0 }; INITIAL_NEVENT]));
-        Ok(Poller { poll, epfd, waker: None, fds: Vec::new(), refused: Vec::new(), buf })
+        Ok(Poller { poll, epfd, waker: None, fds: Vec::new(), refused: Vec::new(), buf, poll_semantics: false })
     }
 
     #[inline]
@@ -100,7 +103,7 @@ impl Poller {
         self.fds.get(fd as usize)
     }
 
-    fn mask_of(s: &FdSlot) -> u32 {
+    fn mask_of(&self, s: &FdSlot) -> u32 {
         let mut m = 0u32;
         if s.nread > 0 {
             m |= libc::EPOLLIN as u32;
@@ -111,7 +114,7 @@ impl Poller {
         if s.nclose > 0 {
             m |= libc::EPOLLRDHUP as u32;
         }
-        if m != 0 && s.et {
+        if m != 0 && s.et && !self.poll_semantics {
             m |= libc::EPOLLET as u32;
         }
         m
@@ -131,7 +134,7 @@ impl Poller {
     /// the caller's to roll back.
     fn sync(&mut self, fd: RawFd) -> Result<bool, io::Error> {
         let s = self.fds[fd as usize];
-        let want = Self::mask_of(&s);
+        let want = self.mask_of(&s);
         if s.refused {
             return Ok(false);
         }
@@ -160,7 +163,7 @@ impl Poller {
                 self.fds[fd as usize].registered = want;
                 Ok(true)
             }
-            Err(e) if e.raw_os_error() == Some(libc::EPERM) && s.registered == 0 => {
+            Err(e) if self.poll_semantics && matches!(e.raw_os_error(), Some(libc::EPERM | libc::EBADF)) && s.registered == 0 => {
                 // Regular files and the like: poll(2) semantics, always ready.
                 self.fds[fd as usize].refused = true;
                 self.refused.push(fd);
@@ -178,8 +181,8 @@ impl Poller {
         // SAFETY: live per the caller.
         let (fd, events) = unsafe { ((*ev).ev_fd, (*ev).ev_events) };
         if fd < 0 {
-            crate::ev_warn!("Epoll ADD on fd {fd} failed: Bad file descriptor");
-            return Err(());
+            // libevent's evmap ignores negative fds: the event is "added" but never fires.
+            return Ok(Change::Same);
         }
         let slot = self.slot(fd);
         let had_any = slot.nread + slot.nwrite + slot.nclose > 0;
@@ -216,17 +219,21 @@ impl Poller {
                 Ok(if changed { Change::Changed } else { Change::Same })
             }
             Err(e) => {
+                // libevent's epoll backend message (PRINT_CHANGES), then strerror.
                 let op = if saved.registered == 0 { "ADD" } else { "MOD" };
+                let want = self.mask_of(&self.fds[fd as usize]) as i32;
+                let old = (if saved.nread > 0 { EV_READ } else { 0 })
+                    | (if saved.nwrite > 0 { EV_WRITE } else { 0 })
+                    | (if saved.nclose > 0 { EV_CLOSED } else { 0 });
+                let et = (events & EV_ET) as i32;
+                let ch = |flag: c_short| if events & flag != 0 { 1 | et } else { 0 };
+                let name = |c: i32| if c & 1 != 0 { "add" } else { "none" };
+                let (r, w, c) = (ch(EV_READ), ch(EV_WRITE), ch(EV_CLOSED));
                 crate::ev_warn!(
-                    "Epoll {op}({}) on fd {fd} failed. Old events were {}; read change was {} ({}); write change was {} ({}); close change was {} ({}): {}",
-                    Self::mask_of(&self.fds[fd as usize]) & !(libc::EPOLLET as u32),
-                    saved.registered & !(libc::EPOLLET as u32),
-                    (events & EV_READ != 0 && saved.nread == 0) as i32,
-                    if events & EV_READ != 0 && saved.nread == 0 { "add" } else { "none" },
-                    (events & EV_WRITE != 0 && saved.nwrite == 0) as i32,
-                    if events & EV_WRITE != 0 && saved.nwrite == 0 { "add" } else { "none" },
-                    (events & EV_CLOSED != 0 && saved.nclose == 0) as i32,
-                    if events & EV_CLOSED != 0 && saved.nclose == 0 { "add" } else { "none" },
+                    "Epoll {op}({want}) on fd {fd} failed. Old events were {old}; read change was {r} ({}); write change was {w} ({}); close change was {c} ({}): {}",
+                    name(r),
+                    name(w),
+                    name(c),
                     crate::log::errno_text(e.raw_os_error().unwrap_or(0))
                 );
                 self.fds[fd as usize] = saved;
@@ -242,6 +249,9 @@ impl Poller {
     pub(crate) unsafe fn del(&mut self, ev: *mut event) -> Change {
         // SAFETY: live per the caller; links were set by `add`.
         let (fd, events) = unsafe { ((*ev).ev_fd, (*ev).ev_events) };
+        if fd < 0 {
+            return Change::Same;
+        }
         // SAFETY: as above; `le_prev` is the previous element or NULL.
         unsafe {
             let io = (*ev).ev_.ev_io.ev_io_next;

@@ -60,7 +60,7 @@ pub type event_base_foreach_event_cb =
 
 #[inline]
 fn as_base<'a>(b: *const event_base) -> Option<&'a EventBase> {
-    // SAFETY: non-NULL `event_base` pointers come from `event_base_new*` (Box<EventBase>).
+    // SAFETY: non-NULL `event_base` pointers come from `event_base_new*` (EventBase::new).
     (!b.is_null()).then(|| unsafe { &*(b as *const EventBase) })
 }
 
@@ -181,7 +181,7 @@ pub unsafe extern "C" fn event_config_set_max_dispatch_interval(
 #[no_mangle]
 pub unsafe extern "C" fn event_base_new() -> *mut event_base {
     match EventBase::new(None) {
-        Some(b) => Box::into_raw(b).cast(),
+        Some(b) => b.cast(),
         None => ptr::null_mut(),
     }
 }
@@ -191,7 +191,7 @@ pub unsafe extern "C" fn event_base_new() -> *mut event_base {
 #[no_mangle]
 pub unsafe extern "C" fn event_base_new_with_config(cfg: *const event_config) -> *mut event_base {
     match EventBase::new(as_cfg(cfg).map(|c| &*c)) {
-        Some(b) => Box::into_raw(b).cast(),
+        Some(b) => b.cast(),
         None => ptr::null_mut(),
     }
 }
