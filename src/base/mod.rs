@@ -11,7 +11,7 @@
 pub(crate) mod deferred;
 pub mod event;
 pub(crate) mod poller;
-mod sigstub;
+pub(crate) mod signal;
 pub(crate) mod thread;
 pub(crate) mod timer;
 
@@ -25,7 +25,7 @@ use crate::sync::{Cond, Lock};
 use self::event::*;
 use self::event::event as Event;
 use poller::{Change, Poller, TOKEN_SIGNAL, TOKEN_WAKER};
-use sigstub as signal;
+
 use timer::*;
 
 // event_base_loop flags.
@@ -213,8 +213,19 @@ pub(crate) struct Inner {
     sig_registry: Option<signal::SignalRegistry>,
     sig_evcb: Box<event_callback>,
     sig_caught: Vec<(c_int, u32)>,
+    /// Signals that arrived while this base was the signal base, kept after it lost that
+    /// role (see [`SIG_BASE`]).
+    sig_kept: Vec<(c_int, u32)>,
+    /// Signal numbers with at least one event on this base.
+    n_sigs: usize,
     self_ptr: *const EventBase,
 }
+
+/// libevent delivers a signal to one base only: the one that most recently added a signal
+/// or started its loop while having signal events (`evsig_set_base_`). Our registries hear
+/// every signal, so the core emulates that rule: the signal base keeps what it drains; a base
+/// that loses the role stashes what it had already received; other bases discard theirs.
+static SIG_BASE: std::sync::atomic::AtomicPtr<EventBase> = std::sync::atomic::AtomicPtr::new(ptr::null_mut());
 
 /// The current "global" base of the 1.x API (`event_init`, `event_set`).
 pub(crate) static CURRENT_BASE: std::sync::atomic::AtomicPtr<EventBase> =
@@ -356,6 +367,8 @@ impl EventBase {
                 evcb_arg: ptr::null_mut(),
             }),
             sig_caught: Vec::new(),
+            sig_kept: Vec::new(),
+            n_sigs: 0,
             self_ptr: ptr::null(),
         };
         // The base itself comes from the program's allocator (event_set_mem_functions), as
@@ -596,6 +609,7 @@ impl EventBase {
             }
         }
         i.once_head = ptr::null_mut();
+        let _ = SIG_BASE.compare_exchange(base, ptr::null_mut(), std::sync::atomic::Ordering::AcqRel, std::sync::atomic::Ordering::Acquire);
         let cur = CURRENT_BASE.load(std::sync::atomic::Ordering::Acquire);
         if ptr::eq(cur, base) {
             CURRENT_BASE.store(ptr::null_mut(), std::sync::atomic::Ordering::Release);
@@ -1284,7 +1298,7 @@ impl Inner {
         // SAFETY: live per the caller.
         let sig = unsafe { (*ev).ev_fd };
         if sig < 0 || sig as usize >= signal::NSIG {
-            crate::ev_warn!("evsig_add: bad signal number {sig}");
+            crate::ev_warn!("evsig_add: signal {sig} is out of range (1..{})", signal::NSIG - 1);
             return -1;
         }
         if self.sig_registry.is_none() {
@@ -1309,10 +1323,25 @@ impl Inner {
         }
         let first = self.sig_lists[sig as usize].is_null();
         if first {
+            let cur = SIG_BASE.load(std::sync::atomic::Ordering::Acquire);
+            if !cur.is_null() && !ptr::eq(cur, self.self_ptr) {
+                // SAFETY: SIG_BASE is cleared before its base is freed.
+                let other_has = unsafe { (*cur).with(|o| o.n_sigs > 0) };
+                if other_has {
+                    crate::ev_warn!(
+                        "Added a signal to event base {:p} with signals already added to event_base {:p}.  Only one can have signals at a time with the {} backend.  The base with the most recently added signal or the most recent event_base_loop() call gets preference; do not rely on this behavior in future Libevent versions.",
+                        self.self_ptr,
+                        cur,
+                        self.method.name.to_str().unwrap_or("")
+                    );
+                }
+            }
             let reg = self.sig_registry.as_mut().expect("created above");
             if reg.add(sig).is_err() {
                 return -1;
             }
+            self.n_sigs += 1;
+            self.become_signal_base();
         }
         // SAFETY: link `ev` at the head of the per-signal list (prev = previous element).
         unsafe {
@@ -1329,6 +1358,41 @@ impl Inner {
             1
         } else {
             0
+        }
+    }
+
+    /// `evsig_set_base_`: this base now receives the signals.
+    pub(crate) fn become_signal_base(&mut self) {
+        let me = self.self_ptr as *mut EventBase;
+        let cur = SIG_BASE.load(std::sync::atomic::Ordering::Acquire);
+        if ptr::eq(cur, me) {
+            return;
+        }
+        if !cur.is_null() {
+            // SAFETY: SIG_BASE is cleared before its base is freed; its state is reached
+            // through its own lock (recursive), never while we hold a borrow of it.
+            unsafe { (*cur).with(|o| o.stash_signals()) };
+        }
+        // What reached our pipe while another base was the signal base is not ours.
+        let mut junk = std::mem::take(&mut self.sig_caught);
+        if let Some(r) = self.sig_registry.as_mut() {
+            r.drain(&mut junk);
+        }
+        junk.clear();
+        self.sig_caught = junk;
+        SIG_BASE.store(me, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Losing the signal-base role: keep what already arrived, to run on our next turn.
+    fn stash_signals(&mut self) {
+        let before = self.sig_kept.len();
+        if let Some(r) = self.sig_registry.as_mut() {
+            r.drain(&mut self.sig_kept);
+        }
+        if self.sig_kept.len() > before {
+            let cb: *mut event_callback = &mut *self.sig_evcb;
+            // SAFETY: our own internal callback.
+            unsafe { self.callback_activate_nolock(cb) };
         }
     }
 
@@ -1351,6 +1415,7 @@ impl Inner {
                 if let Some(r) = self.sig_registry.as_mut() {
                     r.del(sig as c_int);
                 }
+                self.n_sigs -= 1;
                 return true;
             }
         }
@@ -1659,6 +1724,13 @@ unsafe extern "C" fn signal_cb(_evcb: *mut event_callback, arg: *mut c_void) {
         if let Some(r) = i.sig_registry.as_mut() {
             r.drain(&mut caught);
         }
+        if !ptr::eq(SIG_BASE.load(std::sync::atomic::Ordering::Acquire), i.self_ptr) {
+            caught.clear();
+        }
+        if !i.sig_kept.is_empty() {
+            let kept = std::mem::take(&mut i.sig_kept);
+            caught.splice(0..0, kept);
+        }
         for &(sig, n) in &caught {
             i.signal_active(sig, n.min(c_short::MAX as u32) as c_short);
         }
@@ -1722,6 +1794,9 @@ pub(crate) unsafe fn base_loop(b: &EventBase, flags: c_int) -> c_int {
         i.running_loop = true;
         i.clear_time_cache();
         i.th_owner_id = crate::sync::current_thread_id();
+        if i.n_sigs > 0 {
+            i.become_signal_base();
+        }
         i.event_gotterm = false;
         i.event_break = false;
     }

@@ -365,6 +365,7 @@ pub unsafe extern "C" fn event_set_mem_functions(
 #[no_mangle]
 pub unsafe extern "C" fn libevent_global_shutdown() {
     dbg::disable_debug_mode();
+    crate::base::signal::global_shutdown();
 }
 
 /// # Safety
