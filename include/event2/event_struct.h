@@ -1,5 +1,6 @@
 /* evshim: event2/event_struct.h — struct event's layout (defined, byte for byte as in
- * libevent 2.1.12, in evshim_generated.h) and the accessor macros libevent provides.
+ * libevent 2.1.12, in evshim_generated.h). Like libevent 2.1's public header it has no field
+ * shorthands (ev_pri, ev_flags, …): those are internal to libevent.
  * Using these fields directly ties a program to this exact layout, as with libevent. */
 #ifndef EVENT2_EVENT_STRUCT_H_INCLUDED_
 #define EVENT2_EVENT_STRUCT_H_INCLUDED_

@@ -57,8 +57,7 @@ pub(crate) struct Poller {
     /// The epoll_wait buffer. A separate allocation so that the loop can fill it while the
     /// base lock is released (nobody else touches it).
     pub(crate) buf: *mut Vec<libc::epoll_event>,
-    /// The base reports "poll"/"select": no edge-triggering, and fds epoll refuses (regular
-    /// files, bad fds) are "always ready" as poll(2) reports them, instead of an error.
+    /// The base reports "poll"/"select": no edge-triggering (poll has none).
     pub(crate) poll_semantics: bool,
 }
 
@@ -163,7 +162,7 @@ impl Poller {
                 self.fds[fd as usize].registered = want;
                 Ok(true)
             }
-            Err(e) if self.poll_semantics && matches!(e.raw_os_error(), Some(libc::EPERM | libc::EBADF)) && s.registered == 0 => {
+            Err(e) if e.raw_os_error() == Some(libc::EPERM) && s.registered == 0 => {
                 // Regular files and the like: poll(2) semantics, always ready.
                 self.fds[fd as usize].refused = true;
                 self.refused.push(fd);

@@ -59,7 +59,7 @@ done
 # 3. Layout and constants, built both ways.
 defs=""
 case " $ABI_HEADERS " in *" buffer "*) defs="-DABI_BUFFER" ;; esac
-python3 tools/abi/gen_constants.py "$SYS" "$gen" $ABI_HEADERS > "$out/constants.c"
+python3 tools/abi/gen_constants.py "$SYS" "$gen" $ABI_HEADERS event_struct > "$out/constants.c"
 for side in libevent evshim; do
   if [ $side = libevent ]; then inc="-I $SYS"; else inc="-I include"; fi
   for prog in layout constants; do
