@@ -8,6 +8,8 @@
 //! pointer after every callback, because callbacks re-enter the API (adding, deleting and
 //! freeing events, including the running one).
 
+// Used by evbuffer / bufferevent (other modules), not by the core itself.
+#[allow(dead_code)]
 pub(crate) mod deferred;
 pub mod event;
 pub(crate) mod poller;
@@ -1163,7 +1165,8 @@ impl Inner {
         }
     }
 
-    /// `event_callback_finalize_nolock_`: for deferred-style callbacks.
+    /// `event_callback_finalize_nolock_`: for deferred-style callbacks (bufferevent teardown).
+    #[allow(dead_code)]
     pub(crate) unsafe fn callback_finalize_nolock(&mut self, evcb: *mut event_callback, cb: unsafe extern "C" fn(*mut event_callback, *mut c_void)) {
         // SAFETY: live per the caller.
         unsafe {
