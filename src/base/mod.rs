@@ -573,8 +573,25 @@ impl EventBase {
         }
         // SAFETY: single owner.
         let i = unsafe { b.inner() };
-        // Unlink everything still queued so that no event points into freed memory via us;
-        // the events themselves stay the caller's (libevent leaves them dangling too).
+        // Delete every event, as libevent does: afterwards the program's events are plain
+        // "initialized, not pending" ones (so that event_del/event_free on them, even after
+        // this, touch nothing of the base's).
+        for ev in i.collect_events() {
+            // SAFETY: events known to the base are live.
+            unsafe {
+                if (*ev).flags() & EVLIST_INTERNAL == 0 {
+                    let _ = i.del_nolock(ev, DelMode::EvenIfFinalizing);
+                }
+            }
+        }
+        for k in 0..i.common_timeouts.len() {
+            let ctl: *mut CommonTimeout = &mut *i.common_timeouts[k];
+            // SAFETY: our own internal event.
+            unsafe {
+                let _ = i.del_nolock(&mut (*ctl).timeout_event, DelMode::EvenIfFinalizing);
+            }
+        }
+        // Whatever is still queued (deferred callbacks, finalizing events) is cancelled.
         for q in 0..i.activequeues.len() {
             loop {
                 let e = i.activequeues[q].head;
@@ -582,10 +599,7 @@ impl EventBase {
                     break;
                 }
                 // SAFETY: live queue member.
-                unsafe {
-                    i.activequeues[q].remove(e);
-                    (*e).evcb_flags &= !EVLIST_ACTIVE;
-                }
+                unsafe { i.queue_remove_active(e) };
             }
         }
         loop {
@@ -594,10 +608,7 @@ impl EventBase {
                 break;
             }
             // SAFETY: live queue member.
-            unsafe {
-                i.active_later.remove(e);
-                (*e).evcb_flags &= !EVLIST_ACTIVE_LATER;
-            }
+            unsafe { i.queue_remove_active_later(e) };
         }
         // event_base_once allocations are ours.
         let mut o = i.once_head;

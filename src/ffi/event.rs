@@ -540,19 +540,14 @@ pub unsafe extern "C" fn event_free(ev: *mut event) {
     if ev.is_null() {
         return;
     }
-    // SAFETY: caller's event.
-    if let Some(b) = unsafe { ev_base_quiet(ev) } {
-        // SAFETY: live event of `b`.
-        unsafe { b.del(ev, DelMode::AutoBlock) };
+    // SAFETY: caller's event; del_impl skips the base when nothing is pending.
+    if unsafe { !(*ev).ev_base.is_null() } {
+        // SAFETY: forwarded.
+        unsafe { del_impl(ev, DelMode::AutoBlock, "event_free") };
     }
     dbg::debug_note_teardown(ev);
     // SAFETY: from event_new (mm::malloc).
     unsafe { crate::mm::free(ev.cast()) };
-}
-
-unsafe fn ev_base_quiet<'a>(ev: *const event) -> Option<&'a EventBase> {
-    // SAFETY: caller's event.
-    as_base(unsafe { (*ev).ev_base })
 }
 
 unsafe fn finalize_impl(flags: c_uint, ev: *mut event, cb: event_finalize_callback_fn, free: bool) -> c_int {
@@ -625,6 +620,19 @@ pub unsafe extern "C" fn event_remove_timer(ev: *mut event) -> c_int {
 }
 
 unsafe fn del_impl(ev: *mut event, mode: DelMode, func: &str) -> c_int {
+    // Nothing pending and no thread that could be running its callback: nothing to do, and
+    // no need to look at the base (which programs sometimes free first; libevent tolerates
+    // that in practice, so do we).
+    if !ev.is_null() && !crate::sync::threads_enabled() {
+        // SAFETY: non-NULL; the caller's event.
+        let f = unsafe { (*ev).ev_evcallback.evcb_flags };
+        if f & (ev_mod::EVLIST_INSERTED | ev_mod::EVLIST_TIMEOUT | EVLIST_ACTIVE | ev_mod::EVLIST_ACTIVE_LATER | ev_mod::EVLIST_FINALIZING) == 0
+            && unsafe { !(*ev).ev_base.is_null() }
+        {
+            dbg::debug_note_del(ev);
+            return 0;
+        }
+    }
     // SAFETY: forwarded.
     let Some(b) = (unsafe { ev_base(ev, func) }) else { return -1 };
     // SAFETY: live event of `b`.
