@@ -85,13 +85,17 @@ impl Poller {
     }
 
     #[inline]
-    pub(crate) fn slot(&mut self, fd: RawFd) -> &mut FdSlot {
+    /// The slot of `fd`, growing the table; `None` if that cannot be allocated.
+    pub(crate) fn slot(&mut self, fd: RawFd) -> Option<&mut FdSlot> {
         let i = fd as usize;
         if i >= self.fds.len() {
             let n = (i + 1).max(self.fds.len() * 2).max(32);
+            if self.fds.try_reserve_exact(n - self.fds.len()).is_err() {
+                return None;
+            }
             self.fds.resize(n, FdSlot::default());
         }
-        &mut self.fds[i]
+        Some(&mut self.fds[i])
     }
 
     #[inline]
@@ -183,7 +187,33 @@ impl Poller {
             // libevent's evmap ignores negative fds: the event is "added" but never fires.
             return Ok(Change::Same);
         }
-        let slot = self.slot(fd);
+        if fd as usize >= self.fds.len() {
+            // A new, high fd: make sure it exists before sizing the table for it (a garbage
+            // fd must cost a warning, not gigabytes).
+            // SAFETY: F_GETFD on any number is harmless.
+            if unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1 {
+                let op_events = (if events & EV_READ != 0 { libc::EPOLLIN } else { 0 })
+                    | (if events & EV_WRITE != 0 { libc::EPOLLOUT } else { 0 })
+                    | (if events & EV_CLOSED != 0 { libc::EPOLLRDHUP } else { 0 })
+                    | (if events & EV_ET != 0 && !self.poll_semantics { libc::EPOLLET } else { 0 });
+                let et = (events & EV_ET) as i32;
+                let ch = |flag: c_short| if events & flag != 0 { 1 | et } else { 0 };
+                let name = |c: i32| if c & 1 != 0 { "add" } else { "none" };
+                let (r, w, c) = (ch(EV_READ), ch(EV_WRITE), ch(EV_CLOSED));
+                crate::ev_warn!(
+                    "Epoll ADD({op_events}) on fd {fd} failed. Old events were 0; read change was {r} ({}); write change was {w} ({}); close change was {c} ({}): {}",
+                    name(r),
+                    name(w),
+                    name(c),
+                    crate::log::errno_text(libc::EBADF)
+                );
+                return Err(());
+            }
+        }
+        let Some(slot) = self.slot(fd) else {
+            crate::ev_warn!("evmap_io_add_: out of memory for fd {fd}");
+            return Err(());
+        };
         let had_any = slot.nread + slot.nwrite + slot.nclose > 0;
         let want_et = events & EV_ET != 0;
         if had_any && slot.et != want_et {
