@@ -1551,6 +1551,10 @@ impl Inner {
         }
     }
 
+    pub(crate) fn is_running(&self) -> bool {
+        self.running_loop
+    }
+
     pub(crate) fn got_break(&self) -> bool {
         self.event_break
     }

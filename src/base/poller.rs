@@ -7,7 +7,9 @@
 //! `EPOLLET` only for `EV_ET` fds — because that is what makes raw events behave exactly as
 //! under libevent's epoll backend, at one `epoll_wait` per loop turn. (mio's own
 //! registrations are always edge-triggered; emulating level-triggered readiness on top of
-//! them costs an extra `poll()` per turn, measured ~35% slower on bench.c's workload.)
+//! them needs a `poll()` re-check of recently-ready fds before each wait: one extra syscall
+//! per turn whenever I/O happened. In bench.c's workload a turn is epoll_wait + recv + send,
+//! so that is a third more syscalls per turn, for no gain in exactness.)
 //!
 //! fds that epoll refuses (regular files, /dev/null: `EPERM`) behave as under libevent's poll
 //! backend: always ready for what their events wait for.

@@ -202,6 +202,12 @@ unsafe fn base_free(b: *mut event_base, run_finalizers: bool) {
         crate::ev_warn!("event_base_free_: no base to free");
         return;
     }
+    // Freeing a base under its running loop (from a callback) would pull the loop's
+    // memory from under it; libevent does not allow it either. Refuse instead of crashing.
+    if as_base(b).is_some_and(|base| base.with(|i| i.is_running())) {
+        crate::ev_warn!("event_base_free: the base's event loop is running; not freeing it");
+        return;
+    }
     // SAFETY: a base pointer from event_base_new*, owned by the caller who frees it now.
     unsafe { EventBase::free(b.cast(), run_finalizers) };
 }
