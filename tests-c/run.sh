@@ -120,7 +120,8 @@ one_test() {
     # event2 header the test includes must exist in our include/, and our
     # libraries must be there (else the compiler/linker falls back to /usr).
     local h
-    for h in $(sed -n 's|^[[:space:]]*#[[:space:]]*include[[:space:]]*<\(event2/[^>]*\)>.*|\1|p' "$src"); do
+    for h in $(sed -n 's|^[[:space:]]*#[[:space:]]*include[[:space:]]*<\(event2/[^>]*\)>.*|\1|p;
+                     s|^[[:space:]]*#[[:space:]]*include[[:space:]]*<\(ev[a-z]*\.h\)>.*|\1|p' "$src"); do
         if [ ! -e "include/$h" ]; then
             echo "--- $NAME: evshim has no include/$h" >>"$report"
             verdict fail "no include/$h in evshim"; return
