@@ -1,5 +1,6 @@
 /* event_pending: which flags are reported, and the deadline in wall-clock time. */
 #include <stdio.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <event2/event.h>
@@ -7,8 +8,8 @@
 static long ms_until(const struct timeval *tv)
 {
 	struct timeval now, d;
-	evutil_gettimeofday(&now, NULL);
-	evutil_timersub(tv, &now, &d);
+	gettimeofday(&now, NULL);
+	timersub(tv, &now, &d);
 	return d.tv_sec * 1000 + d.tv_usec / 1000;
 }
 
