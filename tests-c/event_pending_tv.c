@@ -41,7 +41,7 @@ int main(void)
 	tv.tv_sec = tv.tv_usec = 0;
 	printf("added, timeout: 0x%02x\n", event_pending(ev, EV_READ | EV_WRITE | EV_TIMEOUT, &tv));
 	ms = ms_until(&tv);
-	printf("tv is wall-clock deadline (~200ms ahead): %d\n", ms > 150 && ms <= 201);
+	printf("tv is wall-clock deadline (~200ms ahead): %d\n", ms > 100 && ms < 260);
 	printf("asking only EV_WRITE: 0x%02x\n", event_pending(ev, EV_WRITE, NULL));
 	printf("asking only EV_TIMEOUT: 0x%02x\n", event_pending(ev, EV_TIMEOUT, NULL));
 	tv.tv_sec = 77;
@@ -60,7 +60,7 @@ int main(void)
 	tv.tv_sec = tv.tv_usec = 0;
 	printf("timer pending: 0x%02x\n", evtimer_pending(tm, &tv));
 	ms = ms_until(&tv);
-	printf("timer deadline ~200ms ahead: %d\n", ms > 150 && ms <= 201);
+	printf("timer deadline ~200ms ahead: %d\n", ms > 100 && ms < 260);
 	event_del(ev);
 	printf("deleted: 0x%02x\n", event_pending(ev, EV_READ | EV_WRITE | EV_TIMEOUT, NULL));
 	event_free(ev);

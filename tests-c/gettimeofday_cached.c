@@ -27,7 +27,7 @@ static void cb(evutil_socket_t fd, short what, void *arg)
 	event_base_gettimeofday_cached(base, &c);
 	printf("  advanced after update: %d\n", ms_between(&a, &c) >= 20);
 	gettimeofday(&real, NULL);
-	printf("  close to real time: %d\n", ms_between(&c, &real) > -10 && ms_between(&c, &real) < 10);
+	printf("  close to real time: %d\n", ms_between(&c, &real) > -50 && ms_between(&c, &real) < 50);
 }
 
 static void run(int flags, const char *label)
