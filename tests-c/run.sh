@@ -37,8 +37,9 @@ run_bin() {
     local label=$1; shift
     # ulimit -f: a runaway test dies of SIGXFSZ at 4 MB of output instead of filling the disk.
     # shellcheck disable=SC2086
-    (ulimit -f 8192; exec timeout -k 5 "$TEST_TIMEOUT" "$@" $ARGS) \
-        >"$OUT/$NAME.$label.out" 2>"$OUT/$NAME.$label.err" </dev/null
+    # The outer 2>/dev/null keeps bash's "Killed"/"User defined signal" notices off the report.
+    { (ulimit -f 8192; exec timeout -k 5 "$TEST_TIMEOUT" "$@" $ARGS) \
+        >"$OUT/$NAME.$label.out" 2>"$OUT/$NAME.$label.err" </dev/null; } 2>/dev/null
     echo $? >"$OUT/$NAME.$label.rc"
 }
 
