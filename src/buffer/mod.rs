@@ -276,7 +276,9 @@ impl Inner {
         if let Some(&p) = self.chains.get(self.lwd) {
             // SAFETY: live chain of this buffer, exclusively borrowed through `self`.
             let c = unsafe { &mut *p.as_ptr() };
-            if c.space() >= datlen {
+            // (An empty add still goes the slow way: on an immutable chain libevent
+            // appends a fresh chain even for zero bytes.)
+            if c.space() >= datlen && datlen != 0 {
                 // SAFETY: `space()` bytes are writable after the data.
                 unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), c.space_ptr(), datlen) };
                 c.off += datlen;

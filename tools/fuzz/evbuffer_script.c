@@ -395,6 +395,7 @@ int main(int argc, char **argv)
 			 * are not readable in memory with libevent, so nothing else may see it) */
 			int id = (int)(a[1] % NS);
 			if (!SEG[id]) { printf(" skip\n"); continue; }
+			evbuffer_unfreeze(B[b], 0); evbuffer_unfreeze(B[b], 1);
 			evbuffer_set_flags(B[b], EVBUFFER_FLAG_DRAINS_TO_FD);
 			int r = evbuffer_add_file_segment(B[b], SEG[id], a[2], a[3]), w, k = 0;
 			printf(" r=%d", r);
