@@ -700,7 +700,7 @@ impl Inner {
             return 0;
         }
         if self.freeze_start {
-            frozen("evbuffer_copyout", true);
+            frozen("evbuffer_copyout/evbuffer_remove", true);
             return -1;
         }
         self.copy_from(ci, pic, &mut out[..datlen]);
