@@ -122,7 +122,7 @@ impl Chain {
     /// segment is mapped or read on first access (libevent would dereference NULL there).
     #[inline(always)]
     pub fn data(&self) -> *const u8 {
-        if self.flags & SENDFILE != 0 {
+        if self.flags & SENDFILE != 0 && self.off != 0 {
             return self.sendfile_data();
         }
         self.buffer.wrapping_add(self.misalign)
