@@ -28,9 +28,8 @@ pub(crate) const MULTICAST: u32 = 0x0080;
 
 pub type RefCleanup = unsafe extern "C" fn(data: *const c_void, datalen: usize, extra: *mut c_void);
 
+#[derive(Clone, Copy)]
 pub(crate) enum Kind {
-    /// Storage follows the header in the same allocation.
-    Owned,
     /// `evbuffer_add_reference`: the caller's memory, released through `cleanup`.
     Reference { cleanup: Option<RefCleanup>, extra: *mut c_void },
     /// A window onto a file segment (mapped, read into memory, or sent with sendfile).
@@ -39,6 +38,10 @@ pub(crate) enum Kind {
     Multicast { source: NonNull<Evbuffer>, parent: NonNull<Chain> },
 }
 
+/// A chain's header. Owned chains keep their storage right after it, in the same
+/// allocation, which is exactly libevent's size (header plus capacity is a power of two), so
+/// the C allocator serves them from the same fast bins. Chains of memory owned elsewhere
+/// carry a [`Kind`] after the header instead; their flags say which.
 pub(crate) struct Chain {
     pub buffer: *mut u8,
     pub buffer_len: usize,
@@ -47,20 +50,21 @@ pub(crate) struct Chain {
     pub off: usize,
     pub flags: u32,
     pub refcnt: u32,
-    /// Bytes of inline storage after the header (0 for non-owned chains).
-    pub inline_len: usize,
-    pub kind: Kind,
 }
+
+/// Flags of chains that carry a [`Kind`].
+pub(crate) const FOREIGN: u32 = REFERENCE | FILESEGMENT | MULTICAST;
 
 const HDR: usize = std::mem::size_of::<Chain>();
 const ALIGN: usize = 16;
 
-fn layout(inline_len: usize) -> Option<Layout> {
-    Layout::from_size_align(HDR.checked_add(inline_len)?, ALIGN).ok()
+fn layout(extra: usize) -> Option<Layout> {
+    Layout::from_size_align(HDR.checked_add(extra)?, ALIGN).ok()
 }
 
 impl Chain {
     /// A new owned chain able to hold at least `size` bytes (libevent's `evbuffer_chain_new`).
+    #[inline]
     pub fn new(size: usize) -> Option<NonNull<Chain>> {
         if size > CHAIN_MAX - LE_CHAIN_HDR {
             return None;
@@ -68,24 +72,40 @@ impl Chain {
         let size = size + LE_CHAIN_HDR;
         let to_alloc = if size < CHAIN_MAX / 2 { size.max(MIN_BUFFER_SIZE).next_power_of_two() } else { size };
         let cap = to_alloc - LE_CHAIN_HDR;
-        Self::alloc(cap, Kind::Owned, cap)
-    }
-
-    /// A header-only chain for memory owned elsewhere.
-    pub fn new_foreign(kind: Kind) -> Option<NonNull<Chain>> {
-        Self::alloc(0, kind, 0)
-    }
-
-    fn alloc(inline_len: usize, kind: Kind, buffer_len: usize) -> Option<NonNull<Chain>> {
-        let l = layout(inline_len)?;
-        // SAFETY: the layout has a non-zero size (the header).
+        let l = layout(cap)?;
+        // SAFETY: the layout has a non-zero size.
         let p = NonNull::new(unsafe { alloc(l) }.cast::<Chain>())?;
-        // SAFETY: `p` is a fresh allocation big enough for the header plus `inline_len`.
+        // SAFETY: fresh allocation of the header plus `cap` bytes.
         unsafe {
-            let data = if inline_len > 0 { p.as_ptr().cast::<u8>().add(HDR) } else { std::ptr::null_mut() };
-            p.as_ptr().write(Chain { buffer: data, buffer_len, misalign: 0, off: 0, flags: 0, refcnt: 1, inline_len, kind });
+            let data = p.as_ptr().cast::<u8>().add(HDR);
+            p.as_ptr().write(Chain { buffer: data, buffer_len: cap, misalign: 0, off: 0, flags: 0, refcnt: 1 });
         }
         Some(p)
+    }
+
+    /// A header-only chain for memory owned elsewhere; `flags` must include the flag of
+    /// `kind` (REFERENCE, FILESEGMENT or MULTICAST).
+    pub fn new_foreign(kind: Kind, flags: u32) -> Option<NonNull<Chain>> {
+        debug_assert!(flags & FOREIGN != 0);
+        let l = layout(std::mem::size_of::<Kind>())?;
+        // SAFETY: the layout has a non-zero size.
+        let p = NonNull::new(unsafe { alloc(l) }.cast::<Chain>())?;
+        // SAFETY: fresh allocation of the header plus a `Kind` (HDR keeps it aligned).
+        unsafe {
+            p.as_ptr().write(Chain { buffer: std::ptr::null_mut(), buffer_len: 0, misalign: 0, off: 0, flags, refcnt: 1 });
+            p.as_ptr().cast::<u8>().add(HDR).cast::<Kind>().write(kind);
+        }
+        Some(p)
+    }
+
+    /// What a foreign chain points at (None for owned chains).
+    #[inline]
+    pub fn kind(&self) -> Option<&Kind> {
+        if self.flags & FOREIGN == 0 {
+            return None;
+        }
+        // SAFETY: foreign chains are allocated with a `Kind` right after the header.
+        Some(unsafe { &*(self as *const Chain).cast::<u8>().add(HDR).cast::<Kind>() })
     }
 
     /// Frees the memory of a chain whose refcount reached zero (no cleanups run here).
@@ -95,9 +115,9 @@ impl Chain {
     pub unsafe fn dealloc(p: NonNull<Chain>) {
         // SAFETY: caller's contract; the layout is the one used to allocate.
         unsafe {
-            let inline_len = (*p.as_ptr()).inline_len;
-            std::ptr::drop_in_place(p.as_ptr());
-            dealloc(p.as_ptr().cast(), layout(inline_len).unwrap_or(Layout::new::<Chain>()));
+            let c = &*p.as_ptr();
+            let extra = if c.flags & FOREIGN != 0 { std::mem::size_of::<Kind>() } else { c.buffer_len };
+            dealloc(p.as_ptr().cast(), layout(extra).unwrap_or(Layout::new::<Chain>()));
         }
     }
 
@@ -130,7 +150,7 @@ impl Chain {
 
     #[cold]
     fn sendfile_data(&self) -> *const u8 {
-        let Kind::File { seg } = self.kind else { return std::ptr::null() };
+        let Some(&Kind::File { seg }) = self.kind() else { return std::ptr::null() };
         // SAFETY: the chain holds a reference on its segment.
         let seg = unsafe { &mut *seg.as_ptr() };
         match seg.contents() {
@@ -156,7 +176,7 @@ impl Chain {
     /// buffers' locks): such chains are released after the buffer's state is consistent.
     #[inline(always)]
     pub fn has_side_effects(&self) -> bool {
-        !matches!(self.kind, Kind::Owned)
+        self.flags & FOREIGN != 0
     }
 }
 
@@ -173,19 +193,19 @@ pub(crate) unsafe fn release(p: NonNull<Chain>) {
     if c.refcnt > 0 {
         return;
     }
-    match c.kind {
-        Kind::Owned => {}
-        Kind::Reference { cleanup, extra } => {
+    match c.kind().copied() {
+        None => {}
+        Some(Kind::Reference { cleanup, extra }) => {
             if let Some(f) = cleanup {
                 // SAFETY: the program's cleanup, called once with what it registered.
                 unsafe { f(c.buffer as *const c_void, c.buffer_len, extra) };
             }
         }
-        Kind::File { seg } => {
+        Some(Kind::File { seg }) => {
             // SAFETY: the chain held one reference on the segment.
             unsafe { super::file::segment_decref(seg) };
         }
-        Kind::Multicast { source, parent } => {
+        Some(Kind::Multicast { source, parent }) => {
             // SAFETY: the multicast chain holds a reference on `source` and on `parent`;
             // both stay alive until dropped here, under `source`'s lock as libevent does.
             unsafe {

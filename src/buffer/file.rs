@@ -232,10 +232,9 @@ impl Evbuffer {
             if offset < 0 || length < 0 || offset.checked_add(length).map_or(true, |e| e > seg.length) {
                 break 'ok false;
             }
-            let Some(cp) = Chain::new_foreign(Kind::File { seg: segp }) else { break 'ok false };
+            let Some(cp) = Chain::new_foreign(Kind::File { seg: segp }, IMMUTABLE | FILESEGMENT) else { break 'ok false };
             // SAFETY: fresh chain.
             let c = unsafe { &mut *cp.as_ptr() };
-            c.flags |= IMMUTABLE | FILESEGMENT;
             if can_use_sendfile && seg.can_sendfile {
                 c.flags |= SENDFILE;
                 c.misalign = (seg.file_offset + offset) as usize;

@@ -100,7 +100,7 @@ impl Evbuffer {
         }
         let first = inner.c(0);
         let n: isize = if first.flags & SENDFILE != 0 {
-            let super::chain::Kind::File { seg } = first.kind else { return -1 };
+            let Some(&super::chain::Kind::File { seg }) = first.kind() else { return -1 };
             // SAFETY: the chain holds a reference on its segment.
             let src_fd = unsafe { seg.as_ref() }.fd;
             let mut offset = first.misalign as libc::off_t;

@@ -280,7 +280,7 @@ impl Inner {
             // appends a fresh chain even for zero bytes.)
             if c.space() >= datlen && datlen != 0 {
                 // SAFETY: `space()` bytes are writable after the data.
-                unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), c.space_ptr(), datlen) };
+                unsafe { copy_bytes(c.space_ptr(), data.as_ptr(), datlen) };
                 c.off += datlen;
                 self.total_len += datlen;
                 self.n_add_for_cb += datlen;
@@ -1082,6 +1082,34 @@ impl Drop for Inner {
     }
 }
 
+/// `memcpy` for the many tiny copies of small adds: a call into libc costs more than the
+/// copy itself there.
+///
+/// # Safety
+/// As `copy_nonoverlapping(src, dst, n)`.
+#[inline(always)]
+unsafe fn copy_bytes(dst: *mut u8, src: *const u8, n: usize) {
+    use std::ptr::{read_unaligned as rd, write_unaligned as wr};
+    // SAFETY: every access below stays inside [0, n) of both ranges.
+    unsafe {
+        if n > 16 {
+            std::ptr::copy_nonoverlapping(src, dst, n);
+        } else if n >= 8 {
+            let (a, b) = (rd(src.cast::<u64>()), rd(src.add(n - 8).cast::<u64>()));
+            wr(dst.cast::<u64>(), a);
+            wr(dst.add(n - 8).cast::<u64>(), b);
+        } else if n >= 4 {
+            let (a, b) = (rd(src.cast::<u32>()), rd(src.add(n - 4).cast::<u32>()));
+            wr(dst.cast::<u32>(), a);
+            wr(dst.add(n - 4).cast::<u32>(), b);
+        } else if n > 0 {
+            *dst = *src;
+            *dst.add(n / 2) = *src.add(n / 2);
+            *dst.add(n - 1) = *src.add(n - 1);
+        }
+    }
+}
+
 /// Callbacks registered on a buffer, copied before running them so that a callback may add
 /// or remove callbacks (itself included) while the list is being walked.
 const CB_SNAPSHOT: usize = 8;
@@ -1106,22 +1134,31 @@ impl Evbuffer {
     #[inline(always)]
     pub fn lock(&self) {
         // SAFETY: the lock field only changes in `enable_locking`, before sharing.
-        match unsafe { &*self.lock.get() } {
-            BufLock::None => {}
-            BufLock::Own(l) => l.lock(),
-            BufLock::Shared(l) => l.lock(),
-            BufLock::Raw(p) => crate::sync::raw_lock(*p),
+        let l = unsafe { &*self.lock.get() };
+        if !matches!(l, BufLock::None) {
+            Self::lock_slow(l, true);
         }
     }
 
     #[inline(always)]
     pub fn unlock(&self) {
         // SAFETY: as in `lock`.
-        match unsafe { &*self.lock.get() } {
-            BufLock::None => {}
-            BufLock::Own(l) => l.unlock(),
-            BufLock::Shared(l) => l.unlock(),
-            BufLock::Raw(p) => crate::sync::raw_unlock(*p),
+        let l = unsafe { &*self.lock.get() };
+        if !matches!(l, BufLock::None) {
+            Self::lock_slow(l, false);
+        }
+    }
+
+    #[inline(never)]
+    fn lock_slow(l: &BufLock, lock: bool) {
+        match (l, lock) {
+            (BufLock::None, _) => {}
+            (BufLock::Own(l), true) => l.lock(),
+            (BufLock::Own(l), false) => l.unlock(),
+            (BufLock::Shared(l), true) => l.lock(),
+            (BufLock::Shared(l), false) => l.unlock(),
+            (BufLock::Raw(p), true) => crate::sync::raw_lock(*p),
+            (BufLock::Raw(p), false) => crate::sync::raw_unlock(*p),
         }
     }
 
@@ -1444,7 +1481,9 @@ impl Evbuffer {
         self.lock();
         let total = vecs.iter().fold(0usize, |a, v| a.wrapping_add(v.iov_len));
         let mut res = 0;
-        if self.inner().expand_fast(total, 2) >= 0 {
+        let ok = self.inner().expand_fast(total, 2) >= 0;
+        self.reap();
+        if ok {
             for v in vecs {
                 let data = if v.iov_len == 0 {
                     &[][..]
@@ -1659,7 +1698,7 @@ impl Evbuffer {
                 if parent.off == 0 {
                     continue;
                 }
-                let Some(t) = Chain::new_foreign(Kind::Multicast { source: srcp, parent: pp }) else {
+                let Some(t) = Chain::new_foreign(Kind::Multicast { source: srcp, parent: pp }, MULTICAST | IMMUTABLE) else {
                     crate::ev_warn!("evbuffer_add_buffer_reference: out of memory");
                     break;
                 };
@@ -1673,7 +1712,6 @@ impl Evbuffer {
                     c.buffer_len = parent.buffer_len;
                     c.misalign = parent.misalign;
                     c.off = parent.off;
-                    c.flags |= MULTICAST | IMMUTABLE;
                 }
                 out.chain_insert(t);
             }
@@ -1688,11 +1726,10 @@ impl Evbuffer {
 
     /// `evbuffer_add_reference`.
     pub fn add_reference(&self, data: *const u8, len: usize, cleanup: Option<chain::RefCleanup>, extra: *mut c_void) -> c_int {
-        let Some(p) = Chain::new_foreign(Kind::Reference { cleanup, extra }) else { return -1 };
+        let Some(p) = Chain::new_foreign(Kind::Reference { cleanup, extra }, chain::REFERENCE | IMMUTABLE) else { return -1 };
         // SAFETY: fresh chain.
         unsafe {
             let c = &mut *p.as_ptr();
-            c.flags |= chain::REFERENCE | IMMUTABLE;
             c.buffer = data as *mut u8;
             c.buffer_len = len;
             c.off = len;

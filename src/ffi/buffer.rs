@@ -304,16 +304,24 @@ pub unsafe extern "C" fn evbuffer_commit_space(buf: *mut evbuffer, vec: *mut iov
 /// `buf` may be NULL; `data` points to `datlen` readable bytes (NULL only when 0).
 #[no_mangle]
 pub unsafe extern "C" fn evbuffer_add(buf: *mut evbuffer, data: *const c_void, datlen: usize) -> c_int {
-    // SAFETY: see the contract.
-    let Some(b) = (unsafe { self::buf(buf, "evbuffer_add") }) else { return -1 };
-    // SAFETY: see the contract.
-    match unsafe { bytes(data, datlen) } {
-        Some(d) => b.add(d),
-        None => {
-            crate::ev_warn!("evbuffer_add: NULL data");
-            -1
-        }
+    if buf.is_null() || (data.is_null() && datlen != 0) {
+        return bad_args("evbuffer_add", buf.is_null());
     }
+    // SAFETY: a live buffer per the contract.
+    let b = unsafe { &*(buf as *const Evbuffer) };
+    // SAFETY: `datlen` readable bytes per the contract (checked non-NULL above).
+    b.add(unsafe { bytes(data, datlen) }.unwrap_or(&[]))
+}
+
+#[cold]
+#[inline(never)]
+fn bad_args(func: &str, null_buf: bool) -> c_int {
+    if null_buf {
+        crate::ev_warn!("{func}: NULL buffer");
+    } else {
+        crate::ev_warn!("{func}: NULL data");
+    }
+    -1
 }
 
 /// Removes up to `datlen` bytes into `data`; returns how many.
@@ -502,8 +510,9 @@ pub unsafe extern "C" fn evbuffer_add_file_segment(buf: *mut evbuffer, seg: *mut
 }
 
 extern "C" {
-    /// variadic.c: vsnprintf on a copy of `ap`.
-    fn evshim_c_vsnprintf_copy(buf: *mut c_char, len: usize, fmt: *const c_char, ap: va_list) -> c_int;
+    /// src/buffer/format.c: formats a copy of `ap` into `buf` (no NUL), returning the full
+    /// length like vsnprintf; common conversions are done without stdio's overhead.
+    fn evshim_c_format_copy(buf: *mut c_char, len: usize, fmt: *const c_char, ap: va_list) -> c_int;
 }
 
 /// Appends printf-formatted text; returns its length.
@@ -519,7 +528,7 @@ pub unsafe extern "C" fn evbuffer_add_vprintf(buf: *mut evbuffer, fmt: *const c_
         return -1;
     }
     // SAFETY: formats into the space the buffer hands out; `ap` is copied for each try.
-    b.add_formatted(|p, space| unsafe { evshim_c_vsnprintf_copy(p.cast(), space, fmt, ap) })
+    b.add_formatted(|p, space| unsafe { evshim_c_format_copy(p.cast(), space, fmt, ap) })
 }
 
 /// Removes `len` bytes from the front.
