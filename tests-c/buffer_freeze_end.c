@@ -65,7 +65,7 @@ int main(void)
 	printf("drain: %d len=%zu\n", evbuffer_drain(b, 1), evbuffer_get_length(b));
 	printf("add_buffer(src end frozen): %d len=%zu\n", evbuffer_add_buffer(o, b), evbuffer_get_length(o));
 	printf("unfreeze: %d\n", evbuffer_unfreeze(b, 0));
-	printf("add: %d len=%zu\n", evbuffer_add(b, "y", 1), evbuffer_get_length(b));
+	{ int r = evbuffer_add(b, "y", 1); printf("add: %d len=%zu\n", r, evbuffer_get_length(b)); }
 	evbuffer_free(b);
 	evbuffer_free(o);
 	printf("cleanups=%d\n", cleanups);

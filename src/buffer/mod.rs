@@ -675,8 +675,9 @@ impl Inner {
     }
 
     /// `evbuffer_copyout_from`.
-    pub fn copyout_from(&self, pos: Option<(Ptr, usize)>, out: &mut [u8]) -> isize {
-        let mut datlen = out.len();
+    /// `out` has room for `datlen` bytes; only as many as the buffer holds are written.
+    pub fn copyout_from(&self, pos: Option<(Ptr, usize)>, out: *mut u8, datlen: usize) -> isize {
+        let mut datlen = datlen;
         let (ci, pic) = match pos {
             Some((p, ci)) => {
                 if p.pos < 0 || datlen > (isize::MAX - p.pos) as usize {
@@ -703,7 +704,9 @@ impl Inner {
             frozen("evbuffer_copyout/evbuffer_remove", true);
             return -1;
         }
-        self.copy_from(ci, pic, &mut out[..datlen]);
+        // SAFETY: the caller's `out` has room for the original datlen >= this datlen, which
+        // is at most the bytes stored (so a valid slice length).
+        self.copy_from(ci, pic, unsafe { std::slice::from_raw_parts_mut(out, datlen) });
         datlen as isize
     }
 
@@ -1436,9 +1439,10 @@ impl Evbuffer {
         self.op(|i| i.drain(n))
     }
 
-    pub fn remove(&self, out: &mut [u8]) -> c_int {
+    /// `evbuffer_remove`: `out` has room for `datlen` bytes.
+    pub fn remove(&self, out: *mut u8, datlen: usize) -> c_int {
         self.op(|i| {
-            let n = i.copyout_from(None, out);
+            let n = i.copyout_from(None, out, datlen);
             if n > 0 {
                 let (r, inv) = i.drain(n as usize);
                 return (if r < 0 { -1 } else { n as c_int }, inv);
@@ -1448,11 +1452,11 @@ impl Evbuffer {
     }
 
     /// `evbuffer_copyout_from`; `pos` may be None. Invalid positions give -1.
-    pub fn copyout_from(&self, pos: Option<&Ptr>, out: &mut [u8]) -> isize {
+    pub fn copyout_from(&self, pos: Option<&Ptr>, out: *mut u8, datlen: usize) -> isize {
         self.read_op(|i| match pos {
-            None => i.copyout_from(None, out),
+            None => i.copyout_from(None, out, datlen),
             Some(p) => match i.resolve(p) {
-                Some(ci) => i.copyout_from(Some((*p, ci)), out),
+                Some(ci) => i.copyout_from(Some((*p, ci)), out, datlen),
                 None => {
                     crate::ev_warn!("evbuffer_copyout_from: the evbuffer_ptr does not point into this buffer");
                     -1

@@ -126,23 +126,12 @@ unsafe fn bytes<'a>(data: *const c_void, len: usize) -> Option<&'a [u8]> {
     if len == 0 {
         return Some(&[]);
     }
-    if data.is_null() {
+    // No object is larger than isize::MAX bytes: such a length is a caller's bug.
+    if data.is_null() || len > isize::MAX as usize {
         return None;
     }
     // SAFETY: the caller promises `len` readable bytes at `data`.
     Some(unsafe { std::slice::from_raw_parts(data.cast(), len) })
-}
-
-#[inline(always)]
-unsafe fn bytes_mut<'a>(data: *mut c_void, len: usize) -> Option<&'a mut [u8]> {
-    if len == 0 {
-        return Some(&mut []);
-    }
-    if data.is_null() {
-        return None;
-    }
-    // SAFETY: the caller promises `len` writable bytes at `data`.
-    Some(unsafe { std::slice::from_raw_parts_mut(data.cast(), len) })
 }
 
 unsafe fn iovecs<'a>(vec: *mut iovec, n: c_int) -> &'a mut [libc::iovec] {
@@ -310,7 +299,11 @@ pub unsafe extern "C" fn evbuffer_add(buf: *mut evbuffer, data: *const c_void, d
     // SAFETY: a live buffer per the contract.
     let b = unsafe { &*(buf as *const Evbuffer) };
     // SAFETY: `datlen` readable bytes per the contract (checked non-NULL above).
-    b.add(unsafe { bytes(data, datlen) }.unwrap_or(&[]))
+    match unsafe { bytes(data, datlen) } {
+        Some(d) => b.add(d),
+        // Longer than any object: libevent fails too (overflow or allocation).
+        None => -1,
+    }
 }
 
 #[cold]
@@ -332,14 +325,10 @@ fn bad_args(func: &str, null_buf: bool) -> c_int {
 pub unsafe extern "C" fn evbuffer_remove(buf: *mut evbuffer, data: *mut c_void, datlen: usize) -> c_int {
     // SAFETY: see the contract.
     let Some(b) = (unsafe { self::buf(buf, "evbuffer_remove") }) else { return -1 };
-    // SAFETY: see the contract.
-    match unsafe { bytes_mut(data, datlen) } {
-        Some(d) => b.remove(d),
-        None => {
-            crate::ev_warn!("evbuffer_remove: NULL data");
-            -1
-        }
+    if data.is_null() && datlen > 0 {
+        return bad_args("evbuffer_remove", false);
     }
+    b.remove(data.cast(), datlen)
 }
 
 /// Copies up to `datlen` bytes from the front without removing them.
@@ -361,14 +350,12 @@ pub unsafe extern "C" fn evbuffer_copyout(buf: *mut evbuffer, data_out: *mut c_v
 pub unsafe extern "C" fn evbuffer_copyout_from(buf: *mut evbuffer, pos: *const evbuffer_ptr, data_out: *mut c_void, datlen: usize) -> ev_ssize_t {
     // SAFETY: see the contract.
     let Some(b) = (unsafe { self::buf(buf, "evbuffer_copyout_from") }) else { return -1 };
-    // SAFETY: see the contract.
-    let Some(out) = (unsafe { bytes_mut(data_out, datlen) }) else {
-        crate::ev_warn!("evbuffer_copyout_from: NULL data_out");
-        return -1;
-    };
+    if data_out.is_null() && datlen > 0 {
+        return bad_args("evbuffer_copyout_from", false) as ev_ssize_t;
+    }
     // SAFETY: `pos` is NULL or readable.
     let p = unsafe { pos.as_ref() }.map(to_ptr);
-    b.copyout_from(p.as_ref(), out)
+    b.copyout_from(p.as_ref(), data_out.cast(), datlen)
 }
 
 /// Moves up to `datlen` bytes from `src` to `dst`, avoiding copies.
@@ -437,8 +424,8 @@ pub unsafe extern "C" fn evbuffer_add_buffer_reference(outbuf: *mut evbuffer, in
 pub unsafe extern "C" fn evbuffer_add_reference(outbuf: *mut evbuffer, data: *const c_void, datlen: usize, cleanupfn: evbuffer_ref_cleanup_cb, cleanupfn_arg: *mut c_void) -> c_int {
     // SAFETY: see the contract.
     let Some(b) = (unsafe { buf(outbuf, "evbuffer_add_reference") }) else { return -1 };
-    if data.is_null() && datlen > 0 {
-        crate::ev_warn!("evbuffer_add_reference: NULL data");
+    if (data.is_null() && datlen > 0) || datlen > isize::MAX as usize {
+        crate::ev_warn!("evbuffer_add_reference: NULL data or impossible length");
         return -1;
     }
     b.add_reference(data.cast(), datlen, cleanupfn, cleanupfn_arg)

@@ -2,7 +2,7 @@
 # Differential fuzzing of evbuffer: builds tools/fuzz/evbuffer_script.c against Debian's
 # libevent and against evshim (build/lib), replays tools/fuzz/regress/*.txt, then runs random
 # scripts from gen.py and diffs the outputs. Prints the first divergent seed.
-#   run.sh [SEEDS [OPS]]   e.g. run.sh 200 5000     (default 50 seeds x 2000 ops)
+#   run.sh [SEEDS [OPS [FIRST]]]  e.g. run.sh 200 5000   (default 50 seeds x 2000 ops from seed 1)
 #   run.sh --quick         a few thousand ops (make test)
 #   run.sh --ops N         about N ops in total (make fuzz)
 #   run.sh --seed S OPS    one seed, keeping the outputs in build/fuzz/
@@ -16,7 +16,7 @@ case "${1:-}" in
   --ops) ops=5000; seeds=$(( (${2:-1000000} + ops - 1) / ops )) ;;
   --seed) first=$2; seeds=1; ops=${3:-2000} ;;
   "") ;;
-  *) seeds=$1; ops=${2:-2000} ;;
+  *) seeds=$1; ops=${2:-2000}; first=${3:-1} ;;
 esac
 [ -f build/lib/libevent-2.1.so.7 ] || { echo "fuzz: build/lib missing (make lib)"; exit 1; }
 cc -O1 -w tools/fuzz/evbuffer_script.c $(pkg-config --cflags --libs libevent) -o "$out/script.le"
@@ -44,7 +44,7 @@ if [ $fail = 0 ]; then
       echo "fuzz: first divergent seed: $s (replay: tools/fuzz/run.sh --seed $s $ops)"
       break
     fi
-    [ "$first" != 1 ] || rm -f "$out/seed-$s".*
+    rm -f "$out/seed-$s".*
   done
 fi
 if [ $fail = 0 ]; then echo "fuzz: $total ops, 0 divergences"; else exit 1; fi
