@@ -72,6 +72,11 @@ impl Chain {
         let size = size + LE_CHAIN_HDR;
         let to_alloc = if size < CHAIN_MAX / 2 { size.max(MIN_BUFFER_SIZE).next_power_of_two() } else { size };
         let cap = to_alloc - LE_CHAIN_HDR;
+        if let Some(p) = cache::take(cap) {
+            // SAFETY: a cached chain is an owned allocation for exactly `cap` bytes.
+            unsafe { p.as_ptr().write(Chain { buffer: p.as_ptr().cast::<u8>().add(HDR), buffer_len: cap, misalign: 0, off: 0, flags: 0, refcnt: 1 }) };
+            return Some(p);
+        }
         let l = layout(cap)?;
         // SAFETY: the layout has a non-zero size.
         let p = NonNull::new(unsafe { alloc(l) }.cast::<Chain>())?;
@@ -116,6 +121,9 @@ impl Chain {
         // SAFETY: caller's contract; the layout is the one used to allocate.
         unsafe {
             let c = &*p.as_ptr();
+            if c.flags & FOREIGN == 0 && cache::put(p, c.buffer_len) {
+                return;
+            }
             let extra = if c.flags & FOREIGN != 0 { std::mem::size_of::<Kind>() } else { c.buffer_len };
             dealloc(p.as_ptr().cast(), layout(extra).unwrap_or(Layout::new::<Chain>()));
         }
@@ -218,4 +226,98 @@ pub(crate) unsafe fn release(p: NonNull<Chain>) {
     }
     // SAFETY: refcount is zero; nobody else refers to the chain.
     unsafe { Chain::dealloc(p) };
+}
+
+/// A per-thread cache of freed owned chains of the common sizes (1, 2, 4 and 8 KiB
+/// allocations). Buffers that fill and drain in rounds (a bufferevent's input, a write
+/// queue) otherwise hand memory back to malloc, which trims the heap and takes page faults
+/// to grow it again; libevent pays that on every round.
+mod cache {
+    use super::{dealloc, layout, Chain, LE_CHAIN_HDR};
+    use std::cell::UnsafeCell;
+    use std::ptr::NonNull;
+
+    const CLASSES: usize = 4;
+    /// At most this many bytes per class and thread.
+    const BUDGET: usize = 128 * 1024;
+    const MAX_SLOTS: usize = BUDGET / 1024;
+
+    struct Cache {
+        slots: [[Option<NonNull<Chain>>; MAX_SLOTS]; CLASSES],
+        len: [usize; CLASSES],
+    }
+
+    impl Drop for Cache {
+        fn drop(&mut self) {
+            for (k, &n) in self.len.iter().enumerate() {
+                for slot in &mut self.slots[k][..n] {
+                    if let Some(p) = slot.take() {
+                        let cap = (1024usize << k) - LE_CHAIN_HDR;
+                        // SAFETY: cached chains are owned allocations for `cap` bytes that
+                        // nobody references.
+                        unsafe { dealloc(p.as_ptr().cast(), layout(cap).unwrap_or(std::alloc::Layout::new::<Chain>())) };
+                    }
+                }
+            }
+        }
+    }
+
+    thread_local! {
+        static CACHE: UnsafeCell<Cache> = const {
+            UnsafeCell::new(Cache { slots: [[None; MAX_SLOTS]; CLASSES], len: [0; CLASSES] })
+        };
+    }
+
+    #[inline(always)]
+    fn class(cap: usize) -> Option<usize> {
+        let total = cap + LE_CHAIN_HDR;
+        if total.is_power_of_two() && (1024..=8192).contains(&total) {
+            Some(total.trailing_zeros() as usize - 10)
+        } else {
+            None
+        }
+    }
+
+    #[inline(always)]
+    fn limit(k: usize) -> usize {
+        BUDGET / (1024 << k)
+    }
+
+    /// A cached chain with capacity `cap`, if any.
+    #[inline]
+    pub(super) fn take(cap: usize) -> Option<NonNull<Chain>> {
+        let k = class(cap)?;
+        CACHE
+            .try_with(|c| {
+                // SAFETY: thread-local, and neither function re-enters the cache.
+                let c = unsafe { &mut *c.get() };
+                let n = c.len[k];
+                if n == 0 {
+                    return None;
+                }
+                c.len[k] = n - 1;
+                c.slots[k][n - 1].take()
+            })
+            .ok()
+            .flatten()
+    }
+
+    /// Keeps a freed chain for reuse; false when it should go back to the allocator.
+    #[inline]
+    pub(super) fn put(p: NonNull<Chain>, cap: usize) -> bool {
+        let Some(k) = class(cap) else { return false };
+        CACHE
+            .try_with(|c| {
+                // SAFETY: as in `take`.
+                let c = unsafe { &mut *c.get() };
+                let n = c.len[k];
+                if n >= limit(k) {
+                    return false;
+                }
+                c.slots[k][n] = Some(p);
+                c.len[k] = n + 1;
+                true
+            })
+            .unwrap_or(false)
+    }
 }

@@ -39,12 +39,21 @@ impl Evbuffer {
             frozen("evbuffer_read", false);
             return -1;
         }
-        let mut n = readable_on(fd);
-        if n <= 0 || n > MAX_READ {
-            n = MAX_READ;
-        }
-        if howmuch < 0 || howmuch > n {
-            howmuch = n;
+        // libevent asks FIONREAD how much is waiting and reads at most that (and at most
+        // 4096). That only matters for how much space it allocates; when the chain that
+        // would take the bytes already has room for the whole request, the answer changes
+        // nothing (readv stops at what is available either way), so skip the syscall.
+        let want = if howmuch < 0 || howmuch > MAX_READ { MAX_READ } else { howmuch };
+        if inner.room_for_read(want as usize) {
+            howmuch = want;
+        } else {
+            let mut n = readable_on(fd);
+            if n <= 0 || n > MAX_READ {
+                n = MAX_READ;
+            }
+            if howmuch < 0 || howmuch > n {
+                howmuch = n;
+            }
         }
         if inner.expand_fast(howmuch as usize, NUM_READ_IOVEC) == -1 {
             self.reap();

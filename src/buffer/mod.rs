@@ -540,6 +540,24 @@ impl Inner {
         (n, first)
     }
 
+    /// Whether `expand_fast(h, _)` would stop at the first chain it looks at, so that any
+    /// request up to `h` leaves the chains exactly as a request of `h` does.
+    fn room_for_read(&self, h: usize) -> bool {
+        match (self.chains.back(), self.chains.get(self.lwd)) {
+            // SAFETY: live chains of this buffer.
+            (Some(last), Some(c)) if unsafe { last.as_ref() }.flags & IMMUTABLE == 0 => {
+                // SAFETY: as above.
+                let c = unsafe { c.as_ref() };
+                if c.off != 0 {
+                    c.space() >= h
+                } else {
+                    c.buffer_len >= h
+                }
+            }
+            _ => false,
+        }
+    }
+
     pub fn expand(&mut self, datlen: usize) -> c_int {
         if self.expand_singlechain(datlen).is_some() {
             0

@@ -8,7 +8,7 @@
 #   run.sh --seed S OPS    one seed, keeping the outputs in build/fuzz/
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out=build/fuzz
+out=${FUZZ_OUT:-build/fuzz}
 mkdir -p "$out"
 seeds=50 ops=2000 first=1
 case "${1:-}" in
@@ -20,7 +20,11 @@ case "${1:-}" in
 esac
 [ -f build/lib/libevent-2.1.so.7 ] || { echo "fuzz: build/lib missing (make lib)"; exit 1; }
 cc -O1 -w tools/fuzz/evbuffer_script.c $(pkg-config --cflags --libs libevent) -o "$out/script.le"
-cc -O1 -w -Iinclude tools/fuzz/evbuffer_script.c -Lbuild/lib -levent -Wl,-rpath,"$PWD/build/lib" -o "$out/script.ev"
+# A private copy of the library: rebuilding build/lib during a long run must not pull the
+# rug from under the running binaries.
+rm -rf "$out/lib" && mkdir -p "$out/lib" && cp build/lib/libevent-2.1.so.7 "$out/lib/"
+ln -sf libevent-2.1.so.7 "$out/lib/libevent.so"
+cc -O1 -w -Iinclude tools/fuzz/evbuffer_script.c -L"$out/lib" -levent -Wl,-rpath,"$PWD/$out/lib" -o "$out/script.ev"
 fail=0 total=0
 check() { # name script-file
   "$out/script.le" < "$2" > "$out/$1.le" 2>/dev/null || true
