@@ -57,7 +57,7 @@ abi: lib
 # Rust unit tests. `cargo test` always unwinds, which src/lib.rs refuses unless told that
 # this build is a test build (it is never shipped).
 cargo-test:
-	RUSTFLAGS="--cfg evshim_unwind_tests" $(CARGO) test --quiet --target-dir $(CARGO_TARGET_DIR)/unwind-tests
+	RUSTFLAGS="--cfg evshim_unwind_tests" RUSTDOCFLAGS="--cfg evshim_unwind_tests" $(CARGO) test --quiet --target-dir $(CARGO_TARGET_DIR)/unwind-tests
 
 ctest: lib
 	@tests-c/run.sh

@@ -117,6 +117,11 @@ pub struct Inner {
     pub parent: *mut c_void,
     /// Chains whose release runs outside code; freed once the buffer is consistent.
     dead: Vec<NonNull<Chain>>,
+    /// `evbuffer_defer_callbacks`: runs the callbacks from `cb_queue`'s loop.
+    deferred: Option<Box<crate::base::deferred::Deferred>>,
+    /// The owning bufferevent's reference counting, so a scheduled deferred callback
+    /// keeps it alive (libevent's bufferevent_incref_/decref_).
+    parent_ref: Option<(unsafe fn(*mut c_void), unsafe fn(*mut c_void))>,
 }
 
 pub struct Evbuffer {
@@ -161,6 +166,8 @@ impl Inner {
             refcnt: 1,
             parent: std::ptr::null_mut(),
             dead: Vec::new(),
+            deferred: None,
+            parent_ref: None,
         }
     }
 
@@ -1288,13 +1295,52 @@ impl Evbuffer {
         self.run_callbacks(false);
     }
 
-    /// Deferred callbacks run from the base's loop.
-    ///
-    /// TODO(event-core): schedule through `crate::base::deferred` once it lands on main
-    /// (`schedule(base, d)`, holding a reference on the buffer like libevent). Until then a
-    /// deferred buffer runs its callbacks at once, so none is lost.
+    /// Schedules the deferred callbacks on the base's loop; while scheduled, the buffer
+    /// (and its bufferevent) stay alive (libevent's `evbuffer_invoke_callbacks_`).
     fn schedule_deferred(&self) {
-        self.run_callbacks(true);
+        let inner = self.inner();
+        let base = inner.cb_queue as *mut crate::base::EventBase;
+        let Some(d) = inner.deferred.as_deref_mut() else { return };
+        let d: *mut crate::base::deferred::Deferred = d;
+        // SAFETY: `base` came from `evbuffer_defer_callbacks` (a live base, the caller's
+        // contract); `d` is boxed and lives until the buffer is freed, which cancels it.
+        if unsafe { crate::base::deferred::schedule(base, d) } {
+            let inner = self.inner();
+            inner.refcnt += 1;
+            if let (Some((incref, _)), false) = (inner.parent_ref, inner.parent.is_null()) {
+                // SAFETY: the bufferevent registered these for its own pointer.
+                unsafe { incref(inner.parent) };
+            }
+        }
+    }
+
+    /// The deferred callback: runs the callbacks that waited, then drops the reference
+    /// taken when it was scheduled (`evbuffer_deferred_callback`).
+    unsafe fn deferred_cb(arg: *mut c_void) {
+        let p = NonNull::new(arg.cast::<Evbuffer>()).expect("deferred evbuffer callback without a buffer");
+        // SAFETY: the scheduled callback holds a reference on the buffer.
+        let b = unsafe { p.as_ref() };
+        b.lock();
+        let (parent, decref) = {
+            let i = b.inner();
+            (i.parent, i.parent_ref.map(|r| r.1))
+        };
+        b.run_callbacks(true);
+        // SAFETY: drops the reference `schedule_deferred` took; we hold the lock.
+        unsafe { Self::decref_and_unlock(p) };
+        if let (Some(decref), false) = (decref, parent.is_null()) {
+            // SAFETY: as in `schedule_deferred`.
+            unsafe { decref(parent) };
+        }
+    }
+
+    /// For bufferevents: the owner, and how to keep it alive while a deferred callback of
+    /// this buffer is pending (libevent's `evbuffer_set_parent_`).
+    pub fn set_parent(&self, bev: *mut c_void, refs: Option<(unsafe fn(*mut c_void), unsafe fn(*mut c_void))>) {
+        self.read_op(|i| {
+            i.parent = bev;
+            i.parent_ref = refs;
+        })
     }
 
     /// `evbuffer_run_callbacks`.
@@ -1409,7 +1455,11 @@ impl Evbuffer {
             // SAFETY: entries are boxed by `add_cb` and owned by the list.
             drop(unsafe { Box::from_raw(e.as_ptr()) });
         }
-        // TODO(event-core): cancel a scheduled deferred callback here.
+        if let Some(mut d) = inner.deferred.take() {
+            // SAFETY: the base is live (the program frees buffers before their base);
+            // cancelling an unscheduled callback is a no-op.
+            unsafe { crate::base::deferred::cancel(inner.cb_queue.cast(), &mut *d) };
+        }
         b.reap();
         b.unlock();
         // SAFETY: last reference; the box came from `Evbuffer::new`.
@@ -1972,10 +2022,20 @@ impl Evbuffer {
         0
     }
 
-    pub fn defer_callbacks(&self, base: *mut c_void) -> c_int {
+    /// `evbuffer_defer_callbacks`.
+    ///
+    /// # Safety
+    /// `base` is a live `EventBase` that outlives the buffer.
+    pub unsafe fn defer_callbacks(&self, base: *mut c_void) -> c_int {
+        let me = self as *const Evbuffer as *mut c_void;
         self.read_op(|i| {
+            if let Some(mut d) = i.deferred.take() {
+                // SAFETY: the old base is live per the contract; a no-op if not scheduled.
+                unsafe { crate::base::deferred::cancel(i.cb_queue.cast(), &mut *d) };
+            }
             i.cb_queue = base;
             i.deferred_cbs = true;
+            i.deferred = Some(Box::new(crate::base::deferred::Deferred::new(Self::deferred_cb, me)));
         });
         0
     }

@@ -5,6 +5,7 @@ use std::ffi::{c_char, c_int, c_uchar, c_uint, c_void};
 use std::ptr::NonNull;
 
 use crate::buffer::{self as core, file, CbFn, CbInfo, Evbuffer, Ptr};
+use crate::ffi::event::event_base;
 use crate::ffi::types::*;
 
 /// `struct evbuffer` (opaque).
@@ -19,11 +20,6 @@ pub struct evbuffer_cb_entry {
 
 /// `struct evbuffer_file_segment` (opaque).
 pub struct evbuffer_file_segment {
-    _opaque: [u8; 0],
-}
-
-/// `struct event_base`, as buffer.h forward-declares it.
-pub struct event_base {
     _opaque: [u8; 0],
 }
 
@@ -798,7 +794,12 @@ pub unsafe extern "C" fn evbuffer_unfreeze(buf: *mut evbuffer, at_front: c_int) 
 pub unsafe extern "C" fn evbuffer_defer_callbacks(buffer: *mut evbuffer, base: *mut event_base) -> c_int {
     // SAFETY: see the contract.
     let Some(b) = (unsafe { buf(buffer, "evbuffer_defer_callbacks") }) else { return -1 };
-    b.defer_callbacks(base.cast())
+    if base.is_null() {
+        crate::ev_warn!("evbuffer_defer_callbacks: NULL base");
+        return -1;
+    }
+    // SAFETY: a live base per the contract.
+    unsafe { b.defer_callbacks(base.cast()) }
 }
 
 /// Appends every extent of `vec`; returns the bytes added.

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/../.."
 ABI_HEADERS=${ABI_HEADERS:-"event event_compat util thread"}
 SYS=${SYSTEM_INCLUDE:-/usr/include}
 out=build/abi
-mkdir -p "$out"
+rm -rf "$out"; mkdir -p "$out"
 fail=0
 
 if [ ! -f "$SYS/event2/event.h" ]; then
@@ -59,13 +59,17 @@ done
 # 3. Layout and constants, built both ways.
 defs=""
 case " $ABI_HEADERS " in *" buffer "*) defs="-DABI_BUFFER" ;; esac
-python3 tools/abi/gen_constants.py "$SYS" "$gen" $ABI_HEADERS > "$out/constants.c"
+python3 tools/abi/gen_constants.py "$SYS" "$gen" $ABI_HEADERS event_struct > "$out/constants.c"
 for side in libevent evshim; do
   if [ $side = libevent ]; then inc="-I $SYS"; else inc="-I include"; fi
   for prog in layout constants; do
     src=tools/abi/layout.c; [ $prog = constants ] && src=$out/constants.c
     if ! cc -std=gnu11 -w $defs $inc "$src" -o "$out/$prog.$side" 2> "$out/$prog.$side.err"; then
       echo "abi: FAIL: $prog does not build against $side's headers:"; head -20 "$out/$prog.$side.err"; fail=1; continue
+    fi
+    # Against evshim, no libevent header may come from the system include path.
+    if [ $side = evshim ] && cc -std=gnu11 -M $defs $inc "$src" 2>/dev/null | tr ' ' '\n' | grep -q "^$SYS/event2/"; then
+      echo "abi: FAIL: $prog picked up a header from $SYS/event2 instead of include/event2"; fail=1; continue
     fi
     "$out/$prog.$side" > "$out/$prog.$side.txt"
   done

@@ -1,0 +1,269 @@
+#!/usr/bin/env bash
+# Differential test runner: every tests-c/*.c is built against the system libevent
+# (the oracle) and against evshim, and the libevent binary is also run with evshim
+# LD_PRELOADed. A test passes when the three runs print the same stdout and exit
+# with the same code. See tests-c/README.md for the conventions.
+#
+#   tests-c/run.sh [NAME_GLOB]      e.g. tests-c/run.sh 'timer_*'
+#
+# Environment: JOBS (parallel tests, default 2), TEST_TIMEOUT (seconds, default 20),
+# CC (default cc), CI=true (a missing oracle is a failure instead of a skip),
+# ORACLE_REPEAT=N (only run the libevent builds N times each and check they agree:
+# the determinism check for new tests).
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+OUT=build/tests-c
+LIBDIR=$ROOT/build/lib
+CC=${CC:-cc}
+JOBS=${JOBS:-2}
+ORACLE_REPEAT=${ORACLE_REPEAT:-}
+TEST_TIMEOUT=${TEST_TIMEOUT:-20}
+CFLAGS_COMMON="-O1 -g -Wall"
+
+# ---------------------------------------------------------------------------
+# One test. Runs in a worker (xargs); prints one short status line and leaves the
+# details in $OUT/NAME.report and the verdict in $OUT/NAME.verdict.
+# ---------------------------------------------------------------------------
+
+# header_value FILE KEY: the text of a `/* KEY: value */` line among the first 10.
+header_value() {
+    head -n 10 "$1" | sed -n "s|^/\\* *$2: *\\(.*\\) *\\*/ *\$|\\1|p" | head -n 1 | sed 's/ *$//'
+}
+
+# run_bin LABEL CMD...: runs with the timeout, stdout → $OUT/NAME.LABEL.out, rc → var.
+run_bin() {
+    local label=$1; shift
+    # ulimit -f: a runaway test dies of SIGXFSZ at 4 MB of output instead of filling the disk.
+    # shellcheck disable=SC2086
+    (ulimit -f 8192; exec timeout -k 5 "$TEST_TIMEOUT" "$@" $ARGS) \
+        >"$OUT/$NAME.$label.out" 2>"$OUT/$NAME.$label.err" </dev/null
+    echo $? >"$OUT/$NAME.$label.rc"
+}
+
+rc_text() {
+    local rc=$1
+    case $rc in
+        124) echo "$rc (timed out after ${TEST_TIMEOUT}s)" ;;
+        13[0-9]|14[0-9]|15[0-9]) echo "$rc (killed by signal $((rc - 128)))" ;;
+        *) echo "$rc" ;;
+    esac
+}
+
+verdict() { # verdict pass|fail|skip MESSAGE
+    echo "$1" >"$OUT/$NAME.verdict"
+    printf '%-5s %s%s\n' "$(echo "$1" | tr a-z A-Z)" "$NAME" "${2:+  ($2)}"
+}
+
+# ORACLE_REPEAT=N: check a test against libevent alone: built once, run N times,
+# every run must exit 0 and print the same as the first. For writing tests.
+oracle_determinism() {
+    local src=$1 extra_ldflags=$2 i rc
+    if [ $evshim_only = 1 ]; then verdict skip "evshim-only"; return; fi
+    # shellcheck disable=SC2086
+    if ! $CC $CFLAGS_COMMON "$src" -o "$OUT/$NAME.libevent" $ORACLE_FLAGS -lpthread \
+            $extra_ldflags >"$OUT/$NAME.libevent.build" 2>&1; then
+        { echo "--- $NAME: build against libevent failed:"; head -n 30 "$OUT/$NAME.libevent.build"; } >>"$report"
+        verdict fail "libevent build failed"; return
+    fi
+    run_bin libevent "$OUT/$NAME.libevent"
+    for i in $(seq 2 "$ORACLE_REPEAT"); do
+        rc=$(cat "$OUT/$NAME.libevent.rc")
+        if [ "$rc" != 0 ]; then
+            { echo "--- $NAME: libevent run exit $(rc_text "$rc")"; head -n 20 "$OUT/$NAME.libevent.err"; } >>"$report"
+            verdict fail "libevent exit $rc"; return
+        fi
+        cp "$OUT/$NAME.libevent.out" "$OUT/$NAME.first.out"
+        run_bin libevent "$OUT/$NAME.libevent"
+        if ! cmp -s "$OUT/$NAME.first.out" "$OUT/$NAME.libevent.out"; then
+            { echo "--- $NAME: libevent run $i differs from run 1:"
+              diff -u --label run1 --label "run$i" "$OUT/$NAME.first.out" "$OUT/$NAME.libevent.out" | head -n 40; } >>"$report"
+            verdict fail "nondeterministic on libevent"; return
+        fi
+    done
+    rc=$(cat "$OUT/$NAME.libevent.rc")
+    if [ "$rc" != 0 ]; then
+        { echo "--- $NAME: libevent run exit $(rc_text "$rc")"; head -n 20 "$OUT/$NAME.libevent.err"; } >>"$report"
+        verdict fail "libevent exit $rc"; return
+    fi
+    verdict pass "deterministic x$ORACLE_REPEAT"
+}
+
+one_test() {
+    local src=$1
+    NAME=$(basename "$src" .c)
+    local report=$OUT/$NAME.report
+    : >"$report"
+    rm -f "$OUT/$NAME".{out,err,rc,verdict} "$OUT/$NAME".*.{out,err,rc}
+    local extra_ldflags
+    extra_ldflags=$(header_value "$src" LDFLAGS)
+    ARGS=$(header_value "$src" ARGS)
+    local evshim_only=0
+    if head -n 1 "$src" | grep -q '^/\* *evshim-only *\*/'; then evshim_only=1; fi
+
+    if [ $evshim_only = 0 ] && [ "$ORACLE" != yes ]; then
+        if [ "${CI:-}" = true ]; then
+            echo "--- $NAME: libevent-dev (pkg-config libevent) missing in CI" >>"$report"
+            verdict fail "no oracle"
+        else
+            verdict skip "no oracle"
+        fi
+        return
+    fi
+
+    if [ -n "${ORACLE_REPEAT:-}" ]; then
+        oracle_determinism "$src" "$extra_ldflags"; return
+    fi
+
+    # evshim build. Guard against silently testing the system libevent: every
+    # event2 header the test includes must exist in our include/, and our
+    # libraries must be there (else the compiler/linker falls back to /usr).
+    local h
+    for h in $(sed -n 's|^[[:space:]]*#[[:space:]]*include[[:space:]]*<\(event2/[^>]*\)>.*|\1|p' "$src"); do
+        if [ ! -e "include/$h" ]; then
+            echo "--- $NAME: evshim has no include/$h" >>"$report"
+            verdict fail "no include/$h in evshim"; return
+        fi
+    done
+    if [ ! -e "$LIBDIR/libevent.so" ] || [ ! -e "$LIBDIR/libevent_pthreads.so" ]; then
+        echo "--- $NAME: $LIBDIR/libevent.so missing (run 'make lib')" >>"$report"
+        verdict fail "evshim library not built"; return
+    fi
+    # shellcheck disable=SC2086
+    if ! $CC $CFLAGS_COMMON -Iinclude "$src" -o "$OUT/$NAME.evshim" \
+            -L"$LIBDIR" -levent -levent_pthreads -lpthread $extra_ldflags \
+            -Wl,-rpath,"$LIBDIR" >"$OUT/$NAME.evshim.build" 2>&1; then
+        { echo "--- $NAME: build against evshim failed:"; head -n 30 "$OUT/$NAME.evshim.build"; } >>"$report"
+        verdict fail "evshim build failed"; return
+    fi
+
+    if [ $evshim_only = 1 ]; then
+        run_bin evshim "$OUT/$NAME.evshim"
+        local rc; rc=$(cat "$OUT/$NAME.evshim.rc")
+        if [ "$rc" = 0 ]; then verdict pass "evshim-only"; return; fi
+        { echo "--- $NAME (evshim-only): exit $(rc_text "$rc")"
+          echo "stdout:"; head -n 40 "$OUT/$NAME.evshim.out"
+          echo "stderr:"; head -n 20 "$OUT/$NAME.evshim.err"; } >>"$report"
+        verdict fail "exit $rc"; return
+    fi
+
+    # libevent (oracle) build
+    # shellcheck disable=SC2086
+    if ! $CC $CFLAGS_COMMON "$src" -o "$OUT/$NAME.libevent" $ORACLE_FLAGS -lpthread \
+            $extra_ldflags >"$OUT/$NAME.libevent.build" 2>&1; then
+        { echo "--- $NAME: build against libevent failed (the test itself is broken):"
+          head -n 30 "$OUT/$NAME.libevent.build"; } >>"$report"
+        verdict fail "libevent build failed"; return
+    fi
+
+    run_bin libevent "$OUT/$NAME.libevent"
+    run_bin evshim "$OUT/$NAME.evshim"
+    LD_PRELOAD=$LIBDIR/libevent-2.1.so.7 run_bin preload "$OUT/$NAME.libevent"
+
+    local rc_le rc_ev rc_pl ok=1 what=""
+    rc_le=$(cat "$OUT/$NAME.libevent.rc")
+    rc_ev=$(cat "$OUT/$NAME.evshim.rc")
+    rc_pl=$(cat "$OUT/$NAME.preload.rc")
+    if ! cmp -s "$OUT/$NAME.libevent.out" "$OUT/$NAME.evshim.out"; then ok=0; what="evshim stdout differs"; fi
+    if ! cmp -s "$OUT/$NAME.libevent.out" "$OUT/$NAME.preload.out"; then ok=0; what="${what:+$what, }preload stdout differs"; fi
+    if [ "$rc_le" != "$rc_ev" ] || [ "$rc_le" != "$rc_pl" ]; then
+        ok=0; what="${what:+$what, }exit libevent=$rc_le evshim=$rc_ev preload=$rc_pl"
+    fi
+    if [ $ok = 1 ]; then
+        if [ "$rc_le" != 0 ]; then
+            # Agreement, but tests are meant to exit 0: say so without failing.
+            verdict pass "all exit $rc_le"
+        else
+            verdict pass
+        fi
+        return
+    fi
+    {
+        echo "--- $NAME: $what"
+        echo "exit codes: libevent $(rc_text "$rc_le"), evshim $(rc_text "$rc_ev"), LD_PRELOAD $(rc_text "$rc_pl")"
+        if ! cmp -s "$OUT/$NAME.libevent.out" "$OUT/$NAME.evshim.out"; then
+            diff -u --label libevent --label evshim "$OUT/$NAME.libevent.out" "$OUT/$NAME.evshim.out" | head -n 60
+        fi
+        if ! cmp -s "$OUT/$NAME.libevent.out" "$OUT/$NAME.preload.out"; then
+            diff -u --label libevent --label libevent+LD_PRELOAD=evshim \
+                "$OUT/$NAME.libevent.out" "$OUT/$NAME.preload.out" | head -n 60
+        fi
+        if [ -s "$OUT/$NAME.evshim.err" ] && [ "$rc_ev" != "$rc_le" ]; then
+            echo "evshim stderr:"; head -n 15 "$OUT/$NAME.evshim.err"
+        fi
+    } >>"$report"
+    verdict fail "$what"
+}
+
+if [ "${1:-}" = --one ]; then
+    one_test "$2"
+    exit 0
+fi
+
+# ---------------------------------------------------------------------------
+# Driver.
+# ---------------------------------------------------------------------------
+GLOB=${1:-*}
+mkdir -p "$OUT"
+
+shopt -s nullglob
+TESTS=()
+for f in tests-c/*.c; do
+    n=$(basename "$f" .c)
+    # shellcheck disable=SC2053
+    [[ $n == $GLOB ]] && TESTS+=("$f")
+done
+if [ ${#TESTS[@]} = 0 ]; then
+    echo "no tests match '$GLOB'"
+    echo "0 passed, 0 failed"
+    exit 1
+fi
+
+if pkg-config --exists libevent libevent_pthreads 2>/dev/null; then
+    ORACLE=yes
+    ORACLE_FLAGS=$(pkg-config --cflags --libs libevent libevent_pthreads)
+else
+    ORACLE=no
+    ORACLE_FLAGS=
+    if [ "${CI:-}" = true ]; then
+        echo "ERROR: libevent-dev not installed (pkg-config libevent fails): differential tests cannot run in CI"
+    else
+        echo "############################################################"
+        echo "## SKIPPED differential part: libevent-dev not installed  ##"
+        echo "## (apt-get install libevent-dev pkg-config)              ##"
+        echo "############################################################"
+    fi
+fi
+if [ -z "$ORACLE_REPEAT" ] && [ ! -e "$LIBDIR/libevent-2.1.so.7" ]; then
+    echo "warning: $LIBDIR/libevent-2.1.so.7 missing: run 'make lib' first"
+fi
+export ROOT OUT LIBDIR CC TEST_TIMEOUT CFLAGS_COMMON ORACLE ORACLE_FLAGS ORACLE_REPEAT
+
+printf '%s\n' "${TESTS[@]}" | xargs -P "$JOBS" -n 1 "$0" --one
+
+pass=0; fail=0; skip=0; failed=()
+for f in "${TESTS[@]}"; do
+    n=$(basename "$f" .c)
+    v=$(cat "$OUT/$n.verdict" 2>/dev/null || echo fail)
+    case $v in
+        pass) pass=$((pass + 1)) ;;
+        skip) skip=$((skip + 1)) ;;
+        *) fail=$((fail + 1)); failed+=("$n") ;;
+    esac
+done
+
+if [ $fail -gt 0 ]; then
+    echo
+    echo "==================== failures ===================="
+    for n in "${failed[@]}"; do
+        if [ -s "$OUT/$n.report" ]; then cat "$OUT/$n.report"; else echo "--- $n: no report (worker died?)"; fi
+        echo
+    done
+    echo "failed: ${failed[*]}"
+fi
+
+summary="$pass passed, $fail failed"
+[ $skip -gt 0 ] && summary="$summary, $skip skipped"
+echo "$summary"
+[ $fail -eq 0 ]
