@@ -2048,3 +2048,78 @@ impl Inner {
         self.advance_last_with_data();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn buf_with(parts: &[&[u8]]) -> NonNull<Evbuffer> {
+        let b = Evbuffer::new();
+        // SAFETY: fresh buffers, freed by the tests.
+        let (bb, t) = unsafe { (b.as_ref(), Evbuffer::new()) };
+        for p in parts {
+            // SAFETY: as above.
+            let tt = unsafe { t.as_ref() };
+            assert_eq!(tt.add(p), 0);
+            assert_eq!(bb.add_buffer(tt), 0);
+        }
+        // SAFETY: `t` is ours.
+        unsafe { Evbuffer::free(t) };
+        b
+    }
+
+    #[test]
+    fn capacities_match_libevent() {
+        for (req, cap) in [(0, 976), (976, 976), (977, 2000), (4096, 8144), (100_000, 131_024)] {
+            let c = Chain::new(req).unwrap();
+            // SAFETY: fresh chain.
+            unsafe {
+                assert_eq!(c.as_ref().buffer_len, cap, "request {req}");
+                Chain::dealloc(c);
+            }
+        }
+    }
+
+    #[test]
+    fn search_and_eol_across_chains() {
+        let b = buf_with(&[b"ab", b"c\r", b"\nde", b"f"]);
+        // SAFETY: live buffer.
+        let bb = unsafe { b.as_ref() };
+        assert_eq!(bb.get_length(), 8);
+        assert_eq!(bb.search_range(b"c\r\nd", None, None).pos, 2);
+        assert_eq!(bb.search_range(b"bc", None, None).pos, 1);
+        assert_eq!(bb.search_range(b"xyz", None, None).pos, -1);
+        assert_eq!(bb.search_eol(None, EOL_CRLF), (bb.search_range(b"\r", None, None), 2));
+        assert_eq!(bb.search_eol(None, EOL_LF).0.pos, 4);
+        let (line, n) = bb.readln(EOL_CRLF_STRICT);
+        assert_eq!(n, 3);
+        // SAFETY: a NUL-terminated line from the C allocator.
+        unsafe {
+            assert_eq!(std::ffi::CStr::from_ptr(line).to_bytes(), b"abc");
+            crate::mm::free(line.cast());
+        }
+        assert_eq!(bb.get_length(), 3);
+        // SAFETY: ours.
+        unsafe { Evbuffer::free(b) };
+    }
+
+    #[test]
+    fn pullup_and_ptrs() {
+        let b = buf_with(&[b"hello ", b"big ", b"world"]);
+        // SAFETY: live buffer.
+        let bb = unsafe { b.as_ref() };
+        let mut p = Ptr::NOT_FOUND;
+        assert_eq!(bb.ptr_set(&mut p, 7, 0), 0);
+        assert_eq!(bb.ptr_set(&mut p, 3, 1), 0);
+        assert_eq!(p.pos, 10);
+        assert_eq!(bb.ptr_set(&mut p, 10, 1), -1);
+        assert_eq!(p, Ptr::NOT_FOUND);
+        let d = bb.pullup(-1);
+        // SAFETY: pullup returned 15 contiguous bytes.
+        assert_eq!(unsafe { std::slice::from_raw_parts(d, 15) }, b"hello big world");
+        assert_eq!(bb.contiguous_space(), 15);
+        assert!(bb.pullup(16).is_null());
+        // SAFETY: ours.
+        unsafe { Evbuffer::free(b) };
+    }
+}
