@@ -202,9 +202,9 @@ pub(crate) unsafe fn release(p: NonNull<Chain>) {
         return;
     }
     match c.kind().copied() {
-        None => {}
-        Some(Kind::Reference { cleanup, extra }) => {
-            if let Some(f) = cleanup {
+        None | Some(Kind::Reference { cleanup: None, .. }) => {}
+        Some(Kind::Reference { cleanup: Some(f), extra }) => {
+            {
                 // SAFETY: the program's cleanup, called once with what it registered.
                 unsafe { f(c.buffer as *const c_void, c.buffer_len, extra) };
             }

@@ -43,7 +43,7 @@ impl Evbuffer {
         // 4096). That only matters for how much space it allocates; when the chain that
         // would take the bytes already has room for the whole request, the answer changes
         // nothing (readv stops at what is available either way), so skip the syscall.
-        let want = if howmuch < 0 || howmuch > MAX_READ { MAX_READ } else { howmuch };
+        let want = if (0..=MAX_READ).contains(&howmuch) { howmuch } else { MAX_READ };
         if inner.room_for_read(want as usize) {
             howmuch = want;
         } else {

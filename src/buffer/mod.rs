@@ -121,8 +121,11 @@ pub struct Inner {
     deferred: Option<Box<crate::base::deferred::Deferred>>,
     /// The owning bufferevent's reference counting, so a scheduled deferred callback
     /// keeps it alive (libevent's bufferevent_incref_/decref_).
-    parent_ref: Option<(unsafe fn(*mut c_void), unsafe fn(*mut c_void))>,
+    parent_ref: Option<ParentRefs>,
 }
+
+/// A bufferevent's (incref, decref) for its own pointer.
+pub type ParentRefs = (unsafe fn(*mut c_void), unsafe fn(*mut c_void));
 
 pub struct Evbuffer {
     lock: UnsafeCell<BufLock>,
@@ -700,8 +703,11 @@ impl Inner {
     }
 
     /// `evbuffer_copyout_from`.
-    /// `out` has room for `datlen` bytes; only as many as the buffer holds are written.
-    pub fn copyout_from(&self, pos: Option<(Ptr, usize)>, out: *mut u8, datlen: usize) -> isize {
+    /// `evbuffer_copyout_from`.
+    ///
+    /// # Safety
+    /// `out` has room for `datlen` bytes (only as many as the buffer holds are written).
+    pub unsafe fn copyout_from(&self, pos: Option<(Ptr, usize)>, out: *mut u8, datlen: usize) -> isize {
         let mut datlen = datlen;
         let (ci, pic) = match pos {
             Some((p, ci)) => {
@@ -1336,7 +1342,7 @@ impl Evbuffer {
 
     /// For bufferevents: the owner, and how to keep it alive while a deferred callback of
     /// this buffer is pending (libevent's `evbuffer_set_parent_`).
-    pub fn set_parent(&self, bev: *mut c_void, refs: Option<(unsafe fn(*mut c_void), unsafe fn(*mut c_void))>) {
+    pub fn set_parent(&self, bev: *mut c_void, refs: Option<ParentRefs>) {
         self.read_op(|i| {
             i.parent = bev;
             i.parent_ref = refs;
@@ -1507,10 +1513,14 @@ impl Evbuffer {
         self.op(|i| i.drain(n))
     }
 
-    /// `evbuffer_remove`: `out` has room for `datlen` bytes.
-    pub fn remove(&self, out: *mut u8, datlen: usize) -> c_int {
+    /// `evbuffer_remove`.
+    ///
+    /// # Safety
+    /// `out` has room for `datlen` bytes.
+    pub unsafe fn remove(&self, out: *mut u8, datlen: usize) -> c_int {
         self.op(|i| {
-            let n = i.copyout_from(None, out, datlen);
+            // SAFETY: forwarded contract.
+            let n = unsafe { i.copyout_from(None, out, datlen) };
             if n > 0 {
                 let (r, inv) = i.drain(n as usize);
                 return (if r < 0 { -1 } else { n as c_int }, inv);
@@ -1520,11 +1530,16 @@ impl Evbuffer {
     }
 
     /// `evbuffer_copyout_from`; `pos` may be None. Invalid positions give -1.
-    pub fn copyout_from(&self, pos: Option<&Ptr>, out: *mut u8, datlen: usize) -> isize {
+    ///
+    /// # Safety
+    /// `out` has room for `datlen` bytes.
+    pub unsafe fn copyout_from(&self, pos: Option<&Ptr>, out: *mut u8, datlen: usize) -> isize {
         self.read_op(|i| match pos {
-            None => i.copyout_from(None, out, datlen),
+            // SAFETY: forwarded contract.
+            None => unsafe { i.copyout_from(None, out, datlen) },
             Some(p) => match i.resolve(p) {
-                Some(ci) => i.copyout_from(Some((*p, ci)), out, datlen),
+                // SAFETY: forwarded contract.
+                Some(ci) => unsafe { i.copyout_from(Some((*p, ci)), out, datlen) },
                 None => {
                     crate::ev_warn!("evbuffer_copyout_from: the evbuffer_ptr does not point into this buffer");
                     -1
@@ -1549,7 +1564,10 @@ impl Evbuffer {
     }
 
     /// `evbuffer_add_iovec`: bytes added.
-    pub fn add_iovec(&self, vecs: &[libc::iovec]) -> usize {
+    ///
+    /// # Safety
+    /// Each extent is readable for its length.
+    pub unsafe fn add_iovec(&self, vecs: &[libc::iovec]) -> usize {
         self.lock();
         let total = vecs.iter().fold(0usize, |a, v| a.wrapping_add(v.iov_len));
         let mut res = 0;
@@ -1621,7 +1639,7 @@ impl Evbuffer {
         }
         let (out, inb) = (self.inner(), src.inner());
         if out.freeze_end || inb.freeze_start {
-            frozen("evbuffer_add_buffer", out.freeze_end == false);
+            frozen("evbuffer_add_buffer", !out.freeze_end);
             return -1;
         }
         let in_total = inb.total_len;
@@ -1797,7 +1815,10 @@ impl Evbuffer {
     }
 
     /// `evbuffer_add_reference`.
-    pub fn add_reference(&self, data: *const u8, len: usize, cleanup: Option<chain::RefCleanup>, extra: *mut c_void) -> c_int {
+    ///
+    /// # Safety
+    /// `data` stays readable for `len` bytes until the cleanup runs.
+    pub unsafe fn add_reference(&self, data: *const u8, len: usize, cleanup: Option<chain::RefCleanup>, extra: *mut c_void) -> c_int {
         let Some(p) = Chain::new_foreign(Kind::Reference { cleanup, extra }, chain::REFERENCE | IMMUTABLE) else { return -1 };
         // SAFETY: fresh chain.
         unsafe {
@@ -1960,6 +1981,8 @@ impl Evbuffer {
         e
     }
 
+    /// `e` is dereferenced only once found among this buffer's registered entries.
+    #[allow(clippy::not_unsafe_ptr_arg_deref)]
     pub fn remove_cb_entry(&self, e: *mut CbEntry) -> c_int {
         let found = self.read_op(|i| match i.callbacks.iter().position(|x| x.as_ptr() == e) {
             Some(k) => {
@@ -1989,6 +2012,8 @@ impl Evbuffer {
         r
     }
 
+    /// `e` is dereferenced only once found among this buffer's registered entries.
+    #[allow(clippy::not_unsafe_ptr_arg_deref)]
     pub fn cb_flags(&self, e: *mut CbEntry, flags: u32, set: bool) -> c_int {
         let flags = flags & !CB_INTERNAL_FLAGS;
         self.read_op(|i| {

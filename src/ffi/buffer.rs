@@ -324,7 +324,8 @@ pub unsafe extern "C" fn evbuffer_remove(buf: *mut evbuffer, data: *mut c_void, 
     if data.is_null() && datlen > 0 {
         return bad_args("evbuffer_remove", false);
     }
-    b.remove(data.cast(), datlen)
+    // SAFETY: room for `datlen` bytes per the contract.
+    unsafe { b.remove(data.cast(), datlen) }
 }
 
 /// Copies up to `datlen` bytes from the front without removing them.
@@ -351,7 +352,8 @@ pub unsafe extern "C" fn evbuffer_copyout_from(buf: *mut evbuffer, pos: *const e
     }
     // SAFETY: `pos` is NULL or readable.
     let p = unsafe { pos.as_ref() }.map(to_ptr);
-    b.copyout_from(p.as_ref(), data_out.cast(), datlen)
+    // SAFETY: room for `datlen` bytes per the contract.
+    unsafe { b.copyout_from(p.as_ref(), data_out.cast(), datlen) }
 }
 
 /// Moves up to `datlen` bytes from `src` to `dst`, avoiding copies.
@@ -424,7 +426,8 @@ pub unsafe extern "C" fn evbuffer_add_reference(outbuf: *mut evbuffer, data: *co
         crate::ev_warn!("evbuffer_add_reference: NULL data or impossible length");
         return -1;
     }
-    b.add_reference(data.cast(), datlen, cleanupfn, cleanupfn_arg)
+    // SAFETY: the caller keeps `data` alive until the cleanup (the contract).
+    unsafe { b.add_reference(data.cast(), datlen, cleanupfn, cleanupfn_arg) }
 }
 
 /// Appends `length` bytes of `fd` from `offset` (-1: to the end); closes `fd` when done.
@@ -820,5 +823,6 @@ pub unsafe extern "C" fn evbuffer_add_iovec(buffer: *mut evbuffer, vec: *mut iov
         crate::ev_warn!("evbuffer_add_iovec: NULL iov_base");
         return 0;
     }
-    b.add_iovec(v)
+    // SAFETY: each extent is readable per the contract.
+    unsafe { b.add_iovec(v) }
 }
