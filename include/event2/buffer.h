@@ -1,14 +1,7 @@
 /* evshim: event2/buffer.h — evbuffer, libevent 2.1's growable byte queue for network I/O.
  * Prototypes, constants and structs come from evshim_generated.h (via util.h); this file adds
  * what cbindgen cannot write: the iovec alias, and the C-variadic evbuffer_add_printf.
- *
- * FREEZING (evbuffer_freeze/evbuffer_unfreeze), in short: a frozen start refuses drains,
- * removals, copyouts, prepends, readln and writes; a frozen end refuses adds, printf,
- * references, file segments, reads and reserve/commit. Bufferevents freeze the start of
- * their output buffer and the end of their input buffer, so
- * `evbuffer_write(bufferevent_get_output(bev), fd)` returns -1 and sends nothing. evshim sets
- * errno to EBUSY on such a refusal (libevent leaves errno stale) and logs why at debug level.
- * Write from the write callback, or use bufferevent_flush_and_close. See docs/freeze.md. */
+ * See evbuffer_freeze below for the short story of frozen buffers. */
 #ifndef EVENT2_BUFFER_H_INCLUDED_
 #define EVENT2_BUFFER_H_INCLUDED_
 
@@ -27,6 +20,23 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* (Declared again here, identically, to carry the note on freezing.)
+ * evbuffer_freeze(buf, at_front): forbid changes at the start (at_front != 0) or the end
+ * (at_front == 0) of buf until evbuffer_unfreeze. A frozen START refuses evbuffer_drain,
+ * evbuffer_remove, evbuffer_copyout(_from), evbuffer_prepend, evbuffer_readln,
+ * evbuffer_write(_atmost), and evbuffer_remove_buffer/evbuffer_add_buffer/
+ * evbuffer_prepend_buffer taking from it. A frozen END refuses evbuffer_add, add_printf,
+ * add_iovec, add_reference, add_file(_segment), evbuffer_read, reserve/commit_space, and
+ * moves into it. Refused calls return -1 (NULL for readln) and change nothing; evshim also
+ * sets errno to EBUSY and logs the reason at debug level (libevent leaves errno stale).
+ * Socket and pair bufferevents freeze the start of their output and the end of their input:
+ * evbuffer_write(bufferevent_get_output(bev), fd) sends nothing. Write from the write
+ * callback, or use bufferevent_flush_and_close. Details: docs/freeze.md. */
+EVENT2_EXPORT_SYMBOL
+int evbuffer_freeze(struct evbuffer *buf, int at_front);
+EVENT2_EXPORT_SYMBOL
+int evbuffer_unfreeze(struct evbuffer *buf, int at_front);
 
 EVENT2_EXPORT_SYMBOL
 int evbuffer_add_printf(struct evbuffer *buf, const char *fmt, ...)
