@@ -6,23 +6,17 @@
 #include <stdio.h>
 struct event;
 
-#define EVLIST_TIMEOUT 1
+#define EVBUFFER_FLAG_DRAINS_TO_FD 1
 
-#define EVLIST_INSERTED 2
+#define EVBUFFER_CB_ENABLED 1
 
-#define EVLIST_SIGNAL 4
+#define EVBUF_FS_CLOSE_ON_FREE 1
 
-#define EVLIST_ACTIVE 8
+#define EVBUF_FS_DISABLE_MMAP 2
 
-#define EVLIST_INTERNAL 16
+#define EVBUF_FS_DISABLE_SENDFILE 4
 
-#define EVLIST_ACTIVE_LATER 32
-
-#define EVLIST_FINALIZING 64
-
-#define EVLIST_INIT 128
-
-#define EVLIST_ALL 255
+#define EVBUF_FS_DISABLE_LOCKING 8
 
 #define EV_TIMEOUT 1
 
@@ -122,7 +116,24 @@ struct event;
 
 #define EVUTIL_AI_ADDRCONFIG 32
 
+enum evbuffer_eol_style {
+        EVBUFFER_EOL_ANY,
+        EVBUFFER_EOL_CRLF,
+        EVBUFFER_EOL_CRLF_STRICT,
+        EVBUFFER_EOL_LF,
+        EVBUFFER_EOL_NUL,
+};
+
+enum evbuffer_ptr_how {
+        EVBUFFER_PTR_SET,
+        EVBUFFER_PTR_ADD,
+};
+
 struct evbuffer;
+
+struct evbuffer_cb_entry;
+
+struct evbuffer_file_segment;
 
 struct event_base;
 
@@ -137,6 +148,30 @@ struct sockaddr;
 struct timeval;
 
 struct tm;
+
+struct evbuffer_ptr_internal_ {
+        void *chain;
+        size_t pos_in_chain;
+};
+
+struct evbuffer_ptr {
+        ev_ssize_t pos;
+        struct evbuffer_ptr_internal_ internal_;
+};
+
+typedef void (*evbuffer_ref_cleanup_cb)(const void *data, size_t datalen, void *extra);
+
+typedef void (*evbuffer_file_segment_cleanup_cb)(const struct evbuffer_file_segment *seg, int flags, void *arg);
+
+struct evbuffer_cb_info {
+        size_t orig_size;
+        size_t n_added;
+        size_t n_deleted;
+};
+
+typedef void (*evbuffer_cb_func)(struct evbuffer *buffer, const struct evbuffer_cb_info *info, void *arg);
+
+typedef void (*evbuffer_cb)(struct evbuffer *buffer, size_t old_len, size_t new_len, void *arg);
 
 struct event_callback_tailq_entry {
         struct event_callback *tqe_next;
@@ -232,7 +267,107 @@ struct evthread_condition_callbacks {
 extern "C" {
 #endif // __cplusplus
 
+struct evbuffer *evbuffer_new(void);
+
+void evbuffer_free(struct evbuffer *buf);
+
+int evbuffer_enable_locking(struct evbuffer *buf, void *lock);
+
+void evbuffer_lock(struct evbuffer *buf);
+
+void evbuffer_unlock(struct evbuffer *buf);
+
+int evbuffer_set_flags(struct evbuffer *buf, ev_uint64_t flags);
+
+int evbuffer_clear_flags(struct evbuffer *buf, ev_uint64_t flags);
+
+size_t evbuffer_get_length(const struct evbuffer *buf);
+
+size_t evbuffer_get_contiguous_space(const struct evbuffer *buf);
+
+int evbuffer_expand(struct evbuffer *buf, size_t datlen);
+
+int evbuffer_reserve_space(struct evbuffer *buf, ev_ssize_t size, struct iovec *vec, int n_vec);
+
+int evbuffer_commit_space(struct evbuffer *buf, struct iovec *vec, int n_vecs);
+
+int evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen);
+
+int evbuffer_remove(struct evbuffer *buf, void *data, size_t datlen);
+
+ev_ssize_t evbuffer_copyout(struct evbuffer *buf, void *data_out, size_t datlen);
+
+ev_ssize_t evbuffer_copyout_from(struct evbuffer *buf, const struct evbuffer_ptr *pos, void *data_out, size_t datlen);
+
+int evbuffer_remove_buffer(struct evbuffer *src, struct evbuffer *dst, size_t datlen);
+
+char *evbuffer_readln(struct evbuffer *buffer, size_t *n_read_out, enum evbuffer_eol_style eol_style);
+
+int evbuffer_add_buffer(struct evbuffer *outbuf, struct evbuffer *inbuf);
+
+int evbuffer_add_buffer_reference(struct evbuffer *outbuf, struct evbuffer *inbuf);
+
+int evbuffer_add_reference(struct evbuffer *outbuf, const void *data, size_t datlen, evbuffer_ref_cleanup_cb cleanupfn, void *cleanupfn_arg);
+
+int evbuffer_add_file(struct evbuffer *outbuf, int fd, ev_off_t offset, ev_off_t length);
+
+struct evbuffer_file_segment *evbuffer_file_segment_new(int fd, ev_off_t offset, ev_off_t length, unsigned int flags);
+
+void evbuffer_file_segment_free(struct evbuffer_file_segment *seg);
+
+void evbuffer_file_segment_add_cleanup_cb(struct evbuffer_file_segment *seg, evbuffer_file_segment_cleanup_cb cb, void *arg);
+
+int evbuffer_add_file_segment(struct evbuffer *buf, struct evbuffer_file_segment *seg, ev_off_t offset, ev_off_t length);
+
 int evbuffer_add_vprintf(struct evbuffer *buf, const char *fmt, va_list ap);
+
+int evbuffer_drain(struct evbuffer *buf, size_t len);
+
+int evbuffer_write(struct evbuffer *buffer, evutil_socket_t fd);
+
+int evbuffer_write_atmost(struct evbuffer *buffer, evutil_socket_t fd, ev_ssize_t howmuch);
+
+int evbuffer_read(struct evbuffer *buffer, evutil_socket_t fd, int howmuch);
+
+struct evbuffer_ptr evbuffer_search(struct evbuffer *buffer, const char *what, size_t len, const struct evbuffer_ptr *start);
+
+struct evbuffer_ptr evbuffer_search_range(struct evbuffer *buffer, const char *what, size_t len, const struct evbuffer_ptr *start, const struct evbuffer_ptr *end);
+
+int evbuffer_ptr_set(struct evbuffer *buffer, struct evbuffer_ptr *ptr, size_t position, enum evbuffer_ptr_how how);
+
+struct evbuffer_ptr evbuffer_search_eol(struct evbuffer *buffer, struct evbuffer_ptr *start, size_t *eol_len_out, enum evbuffer_eol_style eol_style);
+
+int evbuffer_peek(struct evbuffer *buffer, ev_ssize_t len, struct evbuffer_ptr *start_at, struct iovec *vec_out, int n_vec);
+
+struct evbuffer_cb_entry *evbuffer_add_cb(struct evbuffer *buffer, evbuffer_cb_func cb, void *cbarg);
+
+int evbuffer_remove_cb_entry(struct evbuffer *buffer, struct evbuffer_cb_entry *ent);
+
+int evbuffer_remove_cb(struct evbuffer *buffer, evbuffer_cb_func cb, void *cbarg);
+
+int evbuffer_cb_set_flags(struct evbuffer *buffer, struct evbuffer_cb_entry *cb, ev_uint32_t flags);
+
+int evbuffer_cb_clear_flags(struct evbuffer *buffer, struct evbuffer_cb_entry *cb, ev_uint32_t flags);
+
+unsigned char *evbuffer_pullup(struct evbuffer *buf, ev_ssize_t size);
+
+int evbuffer_prepend(struct evbuffer *buf, const void *data, size_t size);
+
+int evbuffer_prepend_buffer(struct evbuffer *dst, struct evbuffer *src);
+
+int evbuffer_freeze(struct evbuffer *buf, int at_front);
+
+int evbuffer_unfreeze(struct evbuffer *buf, int at_front);
+
+int evbuffer_defer_callbacks(struct evbuffer *buffer, struct event_base *base);
+
+size_t evbuffer_add_iovec(struct evbuffer *buffer, struct iovec *vec, int n_vec);
+
+char *evbuffer_readline(struct evbuffer *buffer);
+
+int evbuffer_setcb(struct evbuffer *buffer, evbuffer_cb cb, void *cbarg);
+
+unsigned char *evbuffer_find(struct evbuffer *buffer, const unsigned char *what, size_t len);
 
 struct event_config *event_config_new(void);
 
