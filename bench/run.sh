@@ -35,7 +35,10 @@ case $METRIC in cpu|wall) ;; *) echo "bench: BENCH_METRIC must be cpu or wall" >
 BENCHES=(dispatch cascade timers buffer)
 CFLAGS_COMMON="-O2 -Wall"
 
-rm -rf "$OUT"
+# Keep build/bench/cg and instr.txt (bench/instr.sh) and, for a build-only
+# call, the last results.
+rm -rf "$OUT/raw" "$OUT"/*.libevent "$OUT"/*.evshim "$OUT"/*.build.log
+[ "$REPS" = 0 ] || rm -f "$OUT"/results.txt "$OUT"/results.md
 mkdir -p "$OUT/raw"
 
 if ! LE_FLAGS=$(pkg-config --cflags --libs libevent 2>/dev/null); then
