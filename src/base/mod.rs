@@ -286,6 +286,7 @@ impl EventBase {
         let poller = match Poller::new() {
             Ok(mut p) => {
                 p.poll_semantics = method.features & EV_FEATURE_ET == 0;
+                p.no_closed = method.features & EV_FEATURE_EARLY_CLOSE == 0;
                 p
             }
             Err(e) => {
