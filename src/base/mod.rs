@@ -899,7 +899,7 @@ impl Inner {
     /// Lock held; `ev` is a live event of this base.
     pub(crate) unsafe fn add_nolock(&mut self, ev: *mut Event, tv: Option<&timeval>, absolute: bool) -> c_int {
         thread::debug_assert_is_setup(ev, "event_add");
-        // SAFETY (whole fn): `ev` is live per the caller and we hold the lock.
+        // SAFETY: `ev` is live per the caller and we hold the lock.
         unsafe {
             let flags = (*ev).flags();
             if flags & EVLIST_FINALIZING != 0 {
@@ -990,7 +990,7 @@ impl Inner {
     /// # Safety
     /// Lock held; `ev` is a live event.
     pub(crate) unsafe fn del_nolock(&mut self, ev: *mut Event, mode: DelMode) -> (c_int, bool) {
-        // SAFETY (whole fn): `ev` is live per the caller and we hold the lock.
+        // SAFETY: `ev` is live per the caller and we hold the lock.
         unsafe {
             if (*ev).ev_base.is_null() {
                 return (-1, false);
@@ -1048,7 +1048,7 @@ impl Inner {
     /// # Safety
     /// Lock held; `ev` is a live event of this base.
     pub(crate) unsafe fn active_nolock(&mut self, ev: *mut Event, res: c_int, ncalls: c_short) {
-        // SAFETY (whole fn): `ev` live, lock held.
+        // SAFETY: `ev` live, lock held.
         unsafe {
             let flags = (*ev).flags();
             if flags & EVLIST_FINALIZING != 0 {
@@ -1278,6 +1278,7 @@ impl Inner {
             },
             head: ptr::null_mut(),
             tail: ptr::null_mut(),
+            // SAFETY: an all-zero struct event is a valid, unassigned event.
             timeout_event: unsafe { std::mem::zeroed() },
             base: self.self_ptr,
         });
@@ -1606,20 +1607,24 @@ impl Inner {
         for ctl in &self.common_timeouts {
             let mut ev = ctl.head;
             while !ev.is_null() {
+                // SAFETY: events known to the base are live while they are added or queued.
                 let f = unsafe { (*ev).flags() };
                 if f & EVLIST_INSERTED == 0 {
                     v.push(ev);
                 }
+                // SAFETY: events known to the base are live while they are added or queued.
                 ev = unsafe { (*ev).ev_timeout_pos.ev_next_with_common_timeout.tqe_next };
             }
         }
         for q in &self.activequeues {
             let mut cb = q.head;
             while !cb.is_null() {
+                // SAFETY: events known to the base are live while they are added or queued.
                 let f = unsafe { (*cb).evcb_flags };
                 if f & (EVLIST_INIT | EVLIST_INSERTED | EVLIST_TIMEOUT) == EVLIST_INIT {
                     v.push(cb_to_event(cb));
                 }
+                // SAFETY: events known to the base are live while they are added or queued.
                 cb = unsafe { (*cb).evcb_active_next.tqe_next };
             }
         }
@@ -1995,7 +2000,7 @@ unsafe fn process_single_queue(b: &EventBase, q: usize, max: c_int, endtime: Opt
         if evcb.is_null() {
             break;
         }
-        // SAFETY (block): `evcb` is a live queued callback; we hold the lock.
+        // SAFETY: `evcb` is a live queued callback; we hold the lock.
         unsafe {
             let flags = (*evcb).evcb_flags;
             let mut ev: *mut Event = ptr::null_mut();

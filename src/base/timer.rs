@@ -187,7 +187,7 @@ impl MinHeap {
 
     unsafe fn shift_up_unconditional(&mut self, mut hole: usize, e: Slot) {
         let mut parent = (hole - 1) / 2;
-        // SAFETY (whole fn): heap members are live.
+        // SAFETY: heap members are live.
         unsafe {
             loop {
                 self.set(hole, self.p[parent]);
@@ -205,7 +205,7 @@ impl MinHeap {
     }
 
     unsafe fn shift_up(&mut self, mut hole: usize, e: Slot) {
-        // SAFETY (whole fn): heap members are live.
+        // SAFETY: heap members are live.
         unsafe {
             while hole > 0 {
                 let parent = (hole - 1) / 2;
@@ -222,7 +222,7 @@ impl MinHeap {
     unsafe fn shift_down(&mut self, mut hole: usize, e: Slot) {
         let n = self.p.len();
         let mut min_child = 2 * (hole + 1);
-        // SAFETY (whole fn): heap members are live.
+        // SAFETY: heap members are live.
         unsafe {
             while min_child <= n {
                 if min_child == n || self.p[min_child].greater(&self.p[min_child - 1]) {

@@ -922,7 +922,7 @@ pub unsafe extern "C" fn event_base_dump_events(base: *mut event_base, output: *
         let evs = i.collect_events();
         let diff = i.clock_diff();
         let mut s = String::from("Inserted events:\n");
-        // SAFETY (both loops): events in the base are live.
+        // SAFETY: events in the base are live.
         for &e in &evs {
             let (f, evts, fd) = unsafe { ((*e).ev_evcallback.evcb_flags, (*e).ev_events, (*e).ev_fd) };
             if f & (ev_mod::EVLIST_INSERTED | ev_mod::EVLIST_TIMEOUT) == 0 {
@@ -942,6 +942,7 @@ pub unsafe extern "C" fn event_base_dump_events(base: *mut event_base, output: *
                 if f & ev_mod::EVLIST_INTERNAL != 0 { " Internal" } else { "" },
             );
             if f & ev_mod::EVLIST_TIMEOUT != 0 {
+                // SAFETY: events known to the base are live while they are added or queued.
                 let mut t = unsafe { (*e).ev_timeout };
                 t.tv_usec &= crate::base::timer::MICROSECONDS_MASK;
                 let t = crate::base::timer::tv_add(&t, &diff);
@@ -951,6 +952,7 @@ pub unsafe extern "C" fn event_base_dump_events(base: *mut event_base, output: *
         }
         s += "Active events:\n";
         for &e in &evs {
+            // SAFETY: events known to the base are live while they are added or queued.
             let (f, res, fd, pri, evts) =
                 unsafe { ((*e).ev_evcallback.evcb_flags, (*e).ev_res, (*e).ev_fd, (*e).ev_evcallback.evcb_pri, (*e).ev_events) };
             if f & (EVLIST_ACTIVE | ev_mod::EVLIST_ACTIVE_LATER) == 0 {
