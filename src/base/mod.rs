@@ -1178,7 +1178,6 @@ impl Inner {
     }
 
     /// `event_callback_finalize_nolock_`: for deferred-style callbacks (bufferevent teardown).
-    #[allow(dead_code)]
     pub(crate) unsafe fn callback_finalize_nolock(&mut self, evcb: *mut event_callback, cb: unsafe extern "C" fn(*mut event_callback, *mut c_void)) {
         // SAFETY: live per the caller.
         unsafe {
