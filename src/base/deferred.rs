@@ -104,61 +104,6 @@ pub(crate) unsafe fn cancel(base: *mut EventBase, d: *mut Deferred) {
     b.release();
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    static HITS: AtomicUsize = AtomicUsize::new(0);
-
-    unsafe fn bump(arg: *mut c_void) {
-        HITS.fetch_add(arg as usize, Ordering::SeqCst);
-    }
-
-    static FINALIZED: AtomicUsize = AtomicUsize::new(0);
-
-    unsafe extern "C" fn fin(_evcb: *mut event_callback, _arg: *mut c_void) {
-        FINALIZED.fetch_add(1, Ordering::SeqCst);
-    }
-
-    #[test]
-    fn finalize_many_cancels_and_runs_the_finalizer_once() {
-        let base = EventBase::new(None).expect("base");
-        let mut a = Box::new(Deferred::new(bump, 1000 as *mut c_void));
-        let mut b = Box::new(Deferred::new(bump, 1000 as *mut c_void));
-        // SAFETY: live base; boxed deferreds outlive the loop.
-        unsafe {
-            assert!(schedule(base, &mut *a));
-            finalize_many(base, &[a.as_callback(), b.as_callback()], fin);
-            super::super::base_loop(&*base, super::super::EVLOOP_NONBLOCK);
-            assert_eq!(FINALIZED.load(Ordering::SeqCst), 1);
-            assert!(HITS.load(Ordering::SeqCst) < 1000, "cancelled callback must not run");
-            // Finalizing: further schedules are refused.
-            assert!(!schedule(base, &mut *a));
-            EventBase::free(base, true);
-        }
-    }
-
-    #[test]
-    fn deferred_runs_once_per_schedule_and_cancel_works() {
-        let base = EventBase::new(None).expect("base");
-        let mut d = Box::new(Deferred::new(bump, 1 as *mut c_void));
-        let mut c = Box::new(Deferred::new(bump, 100 as *mut c_void));
-        // SAFETY: live base and boxed deferreds that outlive the loop.
-        unsafe {
-            assert!(schedule(base, &mut *d));
-            assert!(!schedule(base, &mut *d), "idempotent while pending");
-            assert!(schedule(base, &mut *c));
-            cancel(base, &mut *c);
-            assert!(d.is_scheduled() && !c.is_scheduled());
-            super::super::base_loop(&*base, super::super::EVLOOP_NONBLOCK);
-            assert_eq!(HITS.load(Ordering::SeqCst), 1);
-            assert!(!d.is_scheduled());
-            EventBase::free(base, true);
-        }
-    }
-}
-
 impl Deferred {
     /// The queue entry, for [`finalize_many`].
     pub(crate) fn as_callback(&mut self) -> *mut event_callback {
@@ -202,4 +147,59 @@ pub(crate) unsafe fn finalize_many(
         }
     }
     b.release();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static HITS: AtomicUsize = AtomicUsize::new(0);
+
+    unsafe fn bump(arg: *mut c_void) {
+        HITS.fetch_add(if arg as usize == 1000 { 1000 } else { 1 }, Ordering::SeqCst);
+    }
+
+    static FINALIZED: AtomicUsize = AtomicUsize::new(0);
+
+    unsafe extern "C" fn fin(_evcb: *mut event_callback, _arg: *mut c_void) {
+        FINALIZED.fetch_add(1, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn finalize_many_cancels_and_runs_the_finalizer_once() {
+        let base = EventBase::new(None).expect("base");
+        let mut a = Box::new(Deferred::new(bump, 1000 as *mut c_void));
+        let mut b = Box::new(Deferred::new(bump, 1000 as *mut c_void));
+        // SAFETY: live base; boxed deferreds outlive the loop.
+        unsafe {
+            assert!(schedule(base, &mut *a));
+            finalize_many(base, &[a.as_callback(), b.as_callback()], fin);
+            super::super::base_loop(&*base, super::super::EVLOOP_NONBLOCK);
+            assert_eq!(FINALIZED.load(Ordering::SeqCst), 1);
+            assert!(HITS.load(Ordering::SeqCst) < 1000, "cancelled callback must not run");
+            // Finalizing: further schedules are refused.
+            assert!(!schedule(base, &mut *a));
+            EventBase::free(base, true);
+        }
+    }
+
+    #[test]
+    fn deferred_runs_once_per_schedule_and_cancel_works() {
+        let base = EventBase::new(None).expect("base");
+        let mut d = Box::new(Deferred::new(bump, std::ptr::dangling_mut::<c_void>()));
+        let mut c = Box::new(Deferred::new(bump, 100 as *mut c_void));
+        // SAFETY: live base and boxed deferreds that outlive the loop.
+        unsafe {
+            assert!(schedule(base, &mut *d));
+            assert!(!schedule(base, &mut *d), "idempotent while pending");
+            assert!(schedule(base, &mut *c));
+            cancel(base, &mut *c);
+            assert!(d.is_scheduled() && !c.is_scheduled());
+            super::super::base_loop(&*base, super::super::EVLOOP_NONBLOCK);
+            assert_eq!(HITS.load(Ordering::SeqCst), 1);
+            assert!(!d.is_scheduled());
+            EventBase::free(base, true);
+        }
+    }
 }

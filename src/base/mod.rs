@@ -189,6 +189,9 @@ pub(crate) struct Inner {
     virtual_event_count: c_int,
     virtual_event_count_max: c_int,
     timeheap: MinHeap,
+    /// Boxed: each holds an internal `struct event` the heap points to, so it must not move
+    /// when the Vec grows.
+    #[allow(clippy::vec_box)]
     common_timeouts: Vec<Box<CommonTimeout>>,
     tv_cache: timeval,
     tv_clock_diff: timeval,
@@ -617,7 +620,7 @@ impl EventBase {
             // SAFETY: once events are live allocations from mm::calloc.
             unsafe {
                 let next = (*o).next;
-                thread::debug_note_teardown(&mut (*o).ev);
+                thread::debug_note_teardown(&(*o).ev);
                 crate::mm::free(o.cast());
                 o = next;
             }
@@ -754,7 +757,9 @@ impl Inner {
         // SAFETY: live per the caller.
         let f = unsafe { (*ev).flags() };
         if f & EVLIST_INSERTED != 0 {
-            crate::ev_fatal!("event_queue_insert_inserted: event (fd {}) already inserted", unsafe { (*ev).ev_fd });
+            // SAFETY: live per the caller.
+            let fd = unsafe { (*ev).ev_fd };
+            crate::ev_fatal!("event_queue_insert_inserted: event (fd {fd}) already inserted");
         }
         self.incr_count(f);
         // SAFETY: live.
@@ -1197,7 +1202,7 @@ impl Inner {
 
     /// `event_base_priority_init`.
     pub(crate) fn priority_init(&mut self, npriorities: c_int) -> c_int {
-        if self.n_active() > 0 || npriorities < 1 || npriorities >= 256 {
+        if self.n_active() > 0 || !(1..256).contains(&npriorities) {
             return -1;
         }
         if npriorities as usize == self.activequeues.len() {
@@ -1596,8 +1601,8 @@ impl Inner {
                 ev = unsafe { (*ev).ev_.ev_signal.ev_signal_next.le_next };
             }
         }
-        // SAFETY (below): queue and heap members are live.
         for ev in self.timeheap.iter() {
+            // SAFETY: heap members are live.
             let f = unsafe { (*ev).flags() };
             if f & EVLIST_INSERTED == 0 {
                 v.push(ev);
@@ -1878,7 +1883,7 @@ unsafe fn dispatch(b: &EventBase, tv: Option<timeval>) -> c_int {
         None => -1,
         Some(t) => {
             let ms = tv_to_msec(&t);
-            if ms < 0 || ms > MAX_EPOLL_TIMEOUT_MSEC {
+            if !(0..=MAX_EPOLL_TIMEOUT_MSEC).contains(&ms) {
                 MAX_EPOLL_TIMEOUT_MSEC
             } else {
                 ms
@@ -2194,7 +2199,7 @@ unsafe extern "C" fn once_cb(fd: c_int, what: c_short, arg: *mut c_void) {
         base.acquire();
         base.inner().once_unlink(o);
         base.release();
-        thread::debug_note_teardown(&mut (*o).ev);
+        thread::debug_note_teardown(&(*o).ev);
         crate::mm::free(o.cast());
     }
 }
@@ -2230,7 +2235,7 @@ pub(crate) fn base_once(b: &EventBase, fd: c_int, events: c_short, cb: Option<Ca
             crate::mm::free(o.cast());
             return -1;
         }
-        thread::debug_note_setup(&mut (*o).ev);
+        thread::debug_note_setup(&(*o).ev);
         let res = if activate {
             i.active_nolock(&mut (*o).ev, EV_TIMEOUT as c_int, 1);
             0
@@ -2239,7 +2244,7 @@ pub(crate) fn base_once(b: &EventBase, fd: c_int, events: c_short, cb: Option<Ca
         };
         if res != 0 {
             b.release();
-            thread::debug_note_teardown(&mut (*o).ev);
+            thread::debug_note_teardown(&(*o).ev);
             crate::mm::free(o.cast());
             return res;
         }

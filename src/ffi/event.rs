@@ -633,9 +633,9 @@ unsafe fn del_impl(ev: *mut event, mode: DelMode, func: &str) -> c_int {
     // that in practice, so do we).
     if !ev.is_null() && !crate::sync::threads_enabled() {
         // SAFETY: non-NULL; the caller's event.
-        let f = unsafe { (*ev).ev_evcallback.evcb_flags };
+        let (f, has_base) = unsafe { ((*ev).ev_evcallback.evcb_flags, !(*ev).ev_base.is_null()) };
         if f & (ev_mod::EVLIST_INSERTED | ev_mod::EVLIST_TIMEOUT | EVLIST_ACTIVE | ev_mod::EVLIST_ACTIVE_LATER | ev_mod::EVLIST_FINALIZING) == 0
-            && unsafe { !(*ev).ev_base.is_null() }
+            && has_base
         {
             dbg::debug_note_del(ev);
             return 0;
@@ -924,8 +924,8 @@ pub unsafe extern "C" fn event_base_dump_events(base: *mut event_base, output: *
         let evs = i.collect_events();
         let diff = i.clock_diff();
         let mut s = String::from("Inserted events:\n");
-        // SAFETY: events in the base are live.
         for &e in &evs {
+            // SAFETY: events in the base are live.
             let (f, evts, fd) = unsafe { ((*e).ev_evcallback.evcb_flags, (*e).ev_events, (*e).ev_fd) };
             if f & (ev_mod::EVLIST_INSERTED | ev_mod::EVLIST_TIMEOUT) == 0 {
                 continue;
