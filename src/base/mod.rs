@@ -311,7 +311,9 @@ impl EventBase {
         if max_cbs == c_int::MAX && max_dispatch_time.is_none() {
             limit_after = c_int::MAX;
         }
-        let mut sig_evcb: Box<event_callback> = Box::new(event_callback {
+        // The internal callback that drains the signal registry (libevent's ev_signal event:
+        // internal, priority 0). Its argument, the base, is set once the base has an address.
+        let sig_evcb: Box<event_callback> = Box::new(event_callback {
             evcb_active_next: event_callback_tailq_entry { tqe_next: ptr::null_mut(), tqe_prev: ptr::null_mut() },
             evcb_flags: EVLIST_INTERNAL,
             evcb_pri: 0,
@@ -364,14 +366,7 @@ impl EventBase {
             once_head: ptr::null_mut(),
             sig_lists: Vec::new(),
             sig_registry: None,
-            sig_evcb: Box::new(event_callback {
-                evcb_active_next: event_callback_tailq_entry { tqe_next: ptr::null_mut(), tqe_prev: ptr::null_mut() },
-                evcb_flags: 0,
-                evcb_pri: 0,
-                evcb_closure: 0,
-                evcb_cb_union: event_callback_fns { evcb_callback: None },
-                evcb_arg: ptr::null_mut(),
-            }),
+            sig_evcb,
             sig_caught: Vec::new(),
             sig_kept: Vec::new(),
             n_sigs: 0,
@@ -391,8 +386,7 @@ impl EventBase {
         // SAFETY: fresh base, not shared yet.
         let i = unsafe { base.inner() };
         i.self_ptr = p;
-        sig_evcb.evcb_arg = p as *mut c_void;
-        i.sig_evcb = sig_evcb;
+        i.sig_evcb.evcb_arg = p as *mut c_void;
         let _ = i.gettime();
         if base.lock.is_some() {
             if let Err(e) = i.make_notifiable() {
