@@ -117,6 +117,9 @@ pub struct Inner {
     pub parent: *mut c_void,
     /// Chains whose release runs outside code; freed once the buffer is consistent.
     dead: Vec<NonNull<Chain>>,
+    /// Index of the chain of the last evbuffer_ptr handed out: where the next lookup of a
+    /// caller's position starts (search loops pass back what they got).
+    ptr_hint: std::cell::Cell<usize>,
     /// `evbuffer_defer_callbacks`: runs the callbacks from `cb_queue`'s loop.
     deferred: Option<Box<crate::base::deferred::Deferred>>,
     /// The owning bufferevent's reference counting, so a scheduled deferred callback
@@ -169,6 +172,7 @@ impl Inner {
             refcnt: 1,
             parent: std::ptr::null_mut(),
             dead: Vec::new(),
+            ptr_hint: std::cell::Cell::new(0),
             deferred: None,
             parent_ref: None,
         }
@@ -820,14 +824,18 @@ impl Inner {
 
     // ---- positions and searching -----------------------------------------------------------
 
-    /// Finds the deque index of a chain named by an evbuffer_ptr (None: not ours).
+    /// Finds the deque index of a chain named by an evbuffer_ptr (None: not ours). Starts
+    /// at the chain of the last position handed out, so that loops of searches stay O(1).
     pub fn chain_index(&self, chain: *mut c_void) -> Option<usize> {
-        let (a, b) = self.chains.as_slices();
         let want = chain as *mut Chain;
-        if let Some(i) = a.iter().position(|p| p.as_ptr() == want) {
-            return Some(i);
+        let h = self.ptr_hint.get().min(self.len());
+        let found = (h..self.len())
+            .find(|&i| self.chains[i].as_ptr() == want)
+            .or_else(|| (0..h).rev().find(|&i| self.chains[i].as_ptr() == want));
+        if let Some(i) = found {
+            self.ptr_hint.set(i);
         }
-        b.iter().position(|p| p.as_ptr() == want).map(|i| i + a.len())
+        found
     }
 
     /// Validates a caller's evbuffer_ptr: Some(chain index or len() for "at the end").
@@ -843,6 +851,7 @@ impl Inner {
     }
 
     fn ptr_at(&self, ci: usize, pic: usize, pos: usize) -> Ptr {
+        self.ptr_hint.set(ci);
         Ptr { pos: pos as isize, chain: self.chains[ci].as_ptr().cast(), pos_in_chain: pic }
     }
 
@@ -876,6 +885,7 @@ impl Inner {
         p.pos = newpos;
         match self.walk(ci, pic, position) {
             Some((ci, pic)) if ci < self.len() => {
+                self.ptr_hint.set(ci);
                 p.chain = self.chains[ci].as_ptr().cast();
                 p.pos_in_chain = pic;
                 0
