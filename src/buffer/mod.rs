@@ -1739,11 +1739,12 @@ impl Evbuffer {
                 k += 1;
             }
             if k > 0 {
-                let at = d.free_trailing_empty();
-                let _ = at;
+                // Whole chains move: after dst's last chain with data, replacing its empty
+                // tail; dst's last-with-data then advances over them.
+                d.free_trailing_empty();
                 d.chains.extend(src.chains.drain(..k));
                 src.lwd = src.lwd.saturating_sub(k);
-                d.advance_last_with_data_from_scratch();
+                d.advance_last_with_data();
                 d.total_len += nread;
                 d.n_add_for_cb += nread;
             }
@@ -2076,13 +2077,6 @@ impl Evbuffer {
     }
 }
 
-impl Inner {
-    /// libevent's `advance_last_with_data` after appending chains to a buffer whose
-    /// `lwd` still names its old last chain with data.
-    fn advance_last_with_data_from_scratch(&mut self) {
-        self.advance_last_with_data();
-    }
-}
 
 #[cfg(test)]
 mod tests {
