@@ -15,6 +15,18 @@
 extern "C" {
 #endif
 
+/* Queue membership flags in ev_flags (ev_evcallback.evcb_flags). */
+#define EVLIST_TIMEOUT	    0x01
+#define EVLIST_INSERTED	    0x02
+#define EVLIST_SIGNAL	    0x04
+#define EVLIST_ACTIVE	    0x08
+#define EVLIST_INTERNAL	    0x10
+#define EVLIST_ACTIVE_LATER 0x20
+#define EVLIST_FINALIZING   0x40
+#define EVLIST_INIT	    0x80
+
+#define EVLIST_ALL          0xff
+
 /* The queue macros libevent's struct definitions use (only if sys/queue.h did not). */
 #ifndef TAILQ_ENTRY
 #define EVENT_DEFINED_TQENTRY_

@@ -6,24 +6,6 @@
 #include <stdio.h>
 struct event;
 
-#define EVLIST_TIMEOUT 1
-
-#define EVLIST_INSERTED 2
-
-#define EVLIST_SIGNAL 4
-
-#define EVLIST_ACTIVE 8
-
-#define EVLIST_INTERNAL 16
-
-#define EVLIST_ACTIVE_LATER 32
-
-#define EVLIST_FINALIZING 64
-
-#define EVLIST_INIT 128
-
-#define EVLIST_ALL 255
-
 #define EVBUFFER_FLAG_DRAINS_TO_FD 1
 
 #define EVBUFFER_CB_ENABLED 1

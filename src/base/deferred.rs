@@ -103,3 +103,34 @@ pub(crate) unsafe fn cancel(base: *mut EventBase, d: *mut Deferred) {
     unsafe { b.inner().callback_cancel_nolock(&mut (*d).evcb, false) };
     b.release();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static HITS: AtomicUsize = AtomicUsize::new(0);
+
+    unsafe fn bump(arg: *mut c_void) {
+        HITS.fetch_add(arg as usize, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn deferred_runs_once_per_schedule_and_cancel_works() {
+        let base = EventBase::new(None).expect("base");
+        let mut d = Box::new(Deferred::new(bump, 1 as *mut c_void));
+        let mut c = Box::new(Deferred::new(bump, 100 as *mut c_void));
+        // SAFETY: live base and boxed deferreds that outlive the loop.
+        unsafe {
+            assert!(schedule(base, &mut *d));
+            assert!(!schedule(base, &mut *d), "idempotent while pending");
+            assert!(schedule(base, &mut *c));
+            cancel(base, &mut *c);
+            assert!(d.is_scheduled() && !c.is_scheduled());
+            super::super::base_loop(&*base, super::super::EVLOOP_NONBLOCK);
+            assert_eq!(HITS.load(Ordering::SeqCst), 1);
+            assert!(!d.is_scheduled());
+            EventBase::free(base, true);
+        }
+    }
+}

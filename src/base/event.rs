@@ -116,15 +116,17 @@ const _: () = assert!(std::mem::offset_of!(event, ev_events) == 104);
 const _: () = assert!(std::mem::offset_of!(event, ev_timeout) == 112);
 
 // Queue membership flags (`ev_flags`), as libevent.
-pub const EVLIST_TIMEOUT: c_short = 0x01;
-pub const EVLIST_INSERTED: c_short = 0x02;
-pub const EVLIST_SIGNAL: c_short = 0x04;
-pub const EVLIST_ACTIVE: c_short = 0x08;
-pub const EVLIST_INTERNAL: c_short = 0x10;
-pub const EVLIST_ACTIVE_LATER: c_short = 0x20;
-pub const EVLIST_FINALIZING: c_short = 0x40;
-pub const EVLIST_INIT: c_short = 0x80;
-pub const EVLIST_ALL: c_short = 0xff;
+pub(crate) const EVLIST_TIMEOUT: c_short = 0x01;
+pub(crate) const EVLIST_INSERTED: c_short = 0x02;
+#[allow(dead_code)]
+pub(crate) const EVLIST_SIGNAL: c_short = 0x04;
+pub(crate) const EVLIST_ACTIVE: c_short = 0x08;
+pub(crate) const EVLIST_INTERNAL: c_short = 0x10;
+pub(crate) const EVLIST_ACTIVE_LATER: c_short = 0x20;
+pub(crate) const EVLIST_FINALIZING: c_short = 0x40;
+pub(crate) const EVLIST_INIT: c_short = 0x80;
+#[allow(dead_code)]
+pub(crate) const EVLIST_ALL: c_short = 0xff;
 
 // Closure kinds (`evcb_closure`), libevent's values.
 pub(crate) const EV_CLOSURE_EVENT: u8 = 0;
@@ -176,7 +178,7 @@ impl event {
     #[inline]
     pub(crate) fn set_io_timeout(&mut self, tv: libc::timeval) {
         // SAFETY: writing a POD field of the union.
-        unsafe { self.ev_.ev_io.ev_timeout = tv };
+        self.ev_.ev_io.ev_timeout = tv;
     }
 }
 

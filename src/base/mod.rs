@@ -8,10 +8,12 @@
 //! pointer after every callback, because callbacks re-enter the API (adding, deleting and
 //! freeing events, including the running one).
 
+// Used by evbuffer / bufferevent (other modules), not by the core itself.
+#[allow(dead_code)]
 pub(crate) mod deferred;
 pub mod event;
 pub(crate) mod poller;
-mod sigstub;
+pub(crate) mod signal;
 pub(crate) mod thread;
 pub(crate) mod timer;
 
@@ -25,7 +27,7 @@ use crate::sync::{Cond, Lock};
 use self::event::*;
 use self::event::event as Event;
 use poller::{Change, Poller, TOKEN_SIGNAL, TOKEN_WAKER};
-use sigstub as signal;
+
 use timer::*;
 
 // event_base_loop flags.
@@ -93,7 +95,7 @@ pub(crate) struct Method {
 
 pub(crate) static METHODS: [Method; 3] = [
     Method { name: c"epoll", features: EV_FEATURE_ET | EV_FEATURE_O1 | EV_FEATURE_EARLY_CLOSE },
-    Method { name: c"poll", features: EV_FEATURE_FDS },
+    Method { name: c"poll", features: EV_FEATURE_FDS | EV_FEATURE_EARLY_CLOSE },
     Method { name: c"select", features: EV_FEATURE_FDS },
 ];
 static EPOLL_CHANGELIST: Method =
@@ -213,8 +215,19 @@ pub(crate) struct Inner {
     sig_registry: Option<signal::SignalRegistry>,
     sig_evcb: Box<event_callback>,
     sig_caught: Vec<(c_int, u32)>,
+    /// Signals that arrived while this base was the signal base, kept after it lost that
+    /// role (see [`SIG_BASE`]).
+    sig_kept: Vec<(c_int, u32)>,
+    /// Signal numbers with at least one event on this base.
+    n_sigs: usize,
     self_ptr: *const EventBase,
 }
+
+/// libevent delivers a signal to one base only: the one that most recently added a signal
+/// or started its loop while having signal events (`evsig_set_base_`). Our registries hear
+/// every signal, so the core emulates that rule: the signal base keeps what it drains; a base
+/// that loses the role stashes what it had already received; other bases discard theirs.
+static SIG_BASE: std::sync::atomic::AtomicPtr<EventBase> = std::sync::atomic::AtomicPtr::new(ptr::null_mut());
 
 /// The current "global" base of the 1.x API (`event_init`, `event_set`).
 pub(crate) static CURRENT_BASE: std::sync::atomic::AtomicPtr<EventBase> =
@@ -234,7 +247,7 @@ fn method_disabled(name: &CStr) -> bool {
 
 impl EventBase {
     /// `event_base_new_with_config`.
-    pub fn new(cfg: Option<&Config>) -> Option<Box<EventBase>> {
+    pub fn new(cfg: Option<&Config>) -> Option<*mut EventBase> {
         thread::note_base_created();
         let default_cfg = Config::default();
         let c = cfg.unwrap_or(&default_cfg);
@@ -271,7 +284,10 @@ impl EventBase {
             method = &EPOLL_CHANGELIST;
         }
         let poller = match Poller::new() {
-            Ok(p) => p,
+            Ok(mut p) => {
+                p.poll_semantics = method.features & EV_FEATURE_ET == 0;
+                p
+            }
             Err(e) => {
                 crate::ev_warn!("epoll_create: {}", crate::log::errno_text(e.raw_os_error().unwrap_or(0)));
                 crate::ev_warn!("event_base_new_with_config: no event mechanism available");
@@ -353,23 +369,48 @@ impl EventBase {
                 evcb_arg: ptr::null_mut(),
             }),
             sig_caught: Vec::new(),
+            sig_kept: Vec::new(),
+            n_sigs: 0,
             self_ptr: ptr::null(),
         };
-        let base = Box::new(EventBase { lock, cond, inner: UnsafeCell::new(inner) });
-        let bp: *const EventBase = &*base;
+        // The base itself comes from the program's allocator (event_set_mem_functions), as
+        // libevent's does.
+        let p: *mut EventBase = crate::mm::malloc(std::mem::size_of::<EventBase>()).cast();
+        if p.is_null() {
+            crate::ev_warn!("event_base_new_with_config: calloc");
+            return None;
+        }
+        // SAFETY: `p` is a fresh allocation of the right size (malloc aligns for any type).
+        unsafe { ptr::write(p, EventBase { lock, cond, inner: UnsafeCell::new(inner) }) };
+        // SAFETY: just initialised, not shared yet.
+        let base = unsafe { &*p };
         // SAFETY: fresh base, not shared yet.
         let i = unsafe { base.inner() };
-        i.self_ptr = bp;
-        sig_evcb.evcb_arg = bp as *mut c_void;
+        i.self_ptr = p;
+        sig_evcb.evcb_arg = p as *mut c_void;
         i.sig_evcb = sig_evcb;
         let _ = i.gettime();
         if base.lock.is_some() {
             if let Err(e) = i.make_notifiable() {
                 crate::ev_warn!("event_base_new_with_config: Unable to make base notifiable. ({e})");
+                // SAFETY: ours, never shared.
+                unsafe { EventBase::dealloc(p) };
                 return None;
             }
         }
-        Some(base)
+        Some(p)
+    }
+
+    /// Drops and frees a base allocated by `new`.
+    ///
+    /// # Safety
+    /// `p` came from `new` and is not used afterwards.
+    unsafe fn dealloc(p: *mut EventBase) {
+        // SAFETY: per the caller.
+        unsafe {
+            ptr::drop_in_place(p);
+            crate::mm::free(p.cast());
+        }
     }
 
     /// The mutable state.
@@ -476,7 +517,7 @@ impl EventBase {
     /// finalizers run when `run_finalizers`.
     ///
     /// # Safety
-    /// `base` came from `Box::into_raw` of a base, is not running a loop, and is not used
+    /// `base` came from [`EventBase::new`], is not running a loop, and is not used
     /// afterwards.
     pub(crate) unsafe fn free(base: *mut EventBase, run_finalizers: bool) {
         // SAFETY: per the caller, we own the base now.
@@ -532,8 +573,25 @@ impl EventBase {
         }
         // SAFETY: single owner.
         let i = unsafe { b.inner() };
-        // Unlink everything still queued so that no event points into freed memory via us;
-        // the events themselves stay the caller's (libevent leaves them dangling too).
+        // Delete every event, as libevent does: afterwards the program's events are plain
+        // "initialized, not pending" ones (so that event_del/event_free on them, even after
+        // this, touch nothing of the base's).
+        for ev in i.collect_events() {
+            // SAFETY: events known to the base are live.
+            unsafe {
+                if (*ev).flags() & EVLIST_INTERNAL == 0 {
+                    let _ = i.del_nolock(ev, DelMode::EvenIfFinalizing);
+                }
+            }
+        }
+        for k in 0..i.common_timeouts.len() {
+            let ctl: *mut CommonTimeout = &mut *i.common_timeouts[k];
+            // SAFETY: our own internal event.
+            unsafe {
+                let _ = i.del_nolock(&mut (*ctl).timeout_event, DelMode::EvenIfFinalizing);
+            }
+        }
+        // Whatever is still queued (deferred callbacks, finalizing events) is cancelled.
         for q in 0..i.activequeues.len() {
             loop {
                 let e = i.activequeues[q].head;
@@ -541,10 +599,7 @@ impl EventBase {
                     break;
                 }
                 // SAFETY: live queue member.
-                unsafe {
-                    i.activequeues[q].remove(e);
-                    (*e).evcb_flags &= !EVLIST_ACTIVE;
-                }
+                unsafe { i.queue_remove_active(e) };
             }
         }
         loop {
@@ -553,10 +608,7 @@ impl EventBase {
                 break;
             }
             // SAFETY: live queue member.
-            unsafe {
-                i.active_later.remove(e);
-                (*e).evcb_flags &= !EVLIST_ACTIVE_LATER;
-            }
+            unsafe { i.queue_remove_active_later(e) };
         }
         // event_base_once allocations are ours.
         let mut o = i.once_head;
@@ -570,12 +622,13 @@ impl EventBase {
             }
         }
         i.once_head = ptr::null_mut();
+        let _ = SIG_BASE.compare_exchange(base, ptr::null_mut(), std::sync::atomic::Ordering::AcqRel, std::sync::atomic::Ordering::Acquire);
         let cur = CURRENT_BASE.load(std::sync::atomic::Ordering::Acquire);
         if ptr::eq(cur, base) {
             CURRENT_BASE.store(ptr::null_mut(), std::sync::atomic::Ordering::Release);
         }
-        // SAFETY: from Box::into_raw, per the caller.
-        drop(unsafe { Box::from_raw(base) });
+        // SAFETY: from `new`, per the caller.
+        unsafe { EventBase::dealloc(base) };
     }
 }
 
@@ -1123,7 +1176,8 @@ impl Inner {
         }
     }
 
-    /// `event_callback_finalize_nolock_`: for deferred-style callbacks.
+    /// `event_callback_finalize_nolock_`: for deferred-style callbacks (bufferevent teardown).
+    #[allow(dead_code)]
     pub(crate) unsafe fn callback_finalize_nolock(&mut self, evcb: *mut event_callback, cb: unsafe extern "C" fn(*mut event_callback, *mut c_void)) {
         // SAFETY: live per the caller.
         unsafe {
@@ -1258,7 +1312,7 @@ impl Inner {
         // SAFETY: live per the caller.
         let sig = unsafe { (*ev).ev_fd };
         if sig < 0 || sig as usize >= signal::NSIG {
-            crate::ev_warn!("evsig_add: bad signal number {sig}");
+            crate::ev_warn!("evsig_add: signal {sig} is out of range (1..{})", signal::NSIG - 1);
             return -1;
         }
         if self.sig_registry.is_none() {
@@ -1283,10 +1337,25 @@ impl Inner {
         }
         let first = self.sig_lists[sig as usize].is_null();
         if first {
+            let cur = SIG_BASE.load(std::sync::atomic::Ordering::Acquire);
+            if !cur.is_null() && !ptr::eq(cur, self.self_ptr) {
+                // SAFETY: SIG_BASE is cleared before its base is freed.
+                let other_has = unsafe { (*cur).with(|o| o.n_sigs > 0) };
+                if other_has {
+                    crate::ev_warn!(
+                        "Added a signal to event base {:p} with signals already added to event_base {:p}.  Only one can have signals at a time with the {} backend.  The base with the most recently added signal or the most recent event_base_loop() call gets preference; do not rely on this behavior in future Libevent versions.",
+                        self.self_ptr,
+                        cur,
+                        self.method.name.to_str().unwrap_or("")
+                    );
+                }
+            }
             let reg = self.sig_registry.as_mut().expect("created above");
             if reg.add(sig).is_err() {
                 return -1;
             }
+            self.n_sigs += 1;
+            self.become_signal_base();
         }
         // SAFETY: link `ev` at the head of the per-signal list (prev = previous element).
         unsafe {
@@ -1303,6 +1372,41 @@ impl Inner {
             1
         } else {
             0
+        }
+    }
+
+    /// `evsig_set_base_`: this base now receives the signals.
+    pub(crate) fn become_signal_base(&mut self) {
+        let me = self.self_ptr as *mut EventBase;
+        let cur = SIG_BASE.load(std::sync::atomic::Ordering::Acquire);
+        if ptr::eq(cur, me) {
+            return;
+        }
+        if !cur.is_null() {
+            // SAFETY: SIG_BASE is cleared before its base is freed; its state is reached
+            // through its own lock (recursive), never while we hold a borrow of it.
+            unsafe { (*cur).with(|o| o.stash_signals()) };
+        }
+        // What reached our pipe while another base was the signal base is not ours.
+        let mut junk = std::mem::take(&mut self.sig_caught);
+        if let Some(r) = self.sig_registry.as_mut() {
+            r.drain(&mut junk);
+        }
+        junk.clear();
+        self.sig_caught = junk;
+        SIG_BASE.store(me, std::sync::atomic::Ordering::Release);
+    }
+
+    /// Losing the signal-base role: keep what already arrived, to run on our next turn.
+    fn stash_signals(&mut self) {
+        let before = self.sig_kept.len();
+        if let Some(r) = self.sig_registry.as_mut() {
+            r.drain(&mut self.sig_kept);
+        }
+        if self.sig_kept.len() > before {
+            let cb: *mut event_callback = &mut *self.sig_evcb;
+            // SAFETY: our own internal callback.
+            unsafe { self.callback_activate_nolock(cb) };
         }
     }
 
@@ -1325,6 +1429,7 @@ impl Inner {
                 if let Some(r) = self.sig_registry.as_mut() {
                     r.del(sig as c_int);
                 }
+                self.n_sigs -= 1;
                 return true;
             }
         }
@@ -1444,6 +1549,10 @@ impl Inner {
         if self.need_notify() {
             self.notify();
         }
+    }
+
+    pub(crate) fn is_running(&self) -> bool {
+        self.running_loop
     }
 
     pub(crate) fn got_break(&self) -> bool {
@@ -1633,6 +1742,13 @@ unsafe extern "C" fn signal_cb(_evcb: *mut event_callback, arg: *mut c_void) {
         if let Some(r) = i.sig_registry.as_mut() {
             r.drain(&mut caught);
         }
+        if !ptr::eq(SIG_BASE.load(std::sync::atomic::Ordering::Acquire), i.self_ptr) {
+            caught.clear();
+        }
+        if !i.sig_kept.is_empty() {
+            let kept = std::mem::take(&mut i.sig_kept);
+            caught.splice(0..0, kept);
+        }
         for &(sig, n) in &caught {
             i.signal_active(sig, n.min(c_short::MAX as u32) as c_short);
         }
@@ -1696,6 +1812,9 @@ pub(crate) unsafe fn base_loop(b: &EventBase, flags: c_int) -> c_int {
         i.running_loop = true;
         i.clear_time_cache();
         i.th_owner_id = crate::sync::current_thread_id();
+        if i.n_sigs > 0 {
+            i.become_signal_base();
+        }
         i.event_gotterm = false;
         i.event_break = false;
     }

@@ -7,7 +7,9 @@
 //! `EPOLLET` only for `EV_ET` fds — because that is what makes raw events behave exactly as
 //! under libevent's epoll backend, at one `epoll_wait` per loop turn. (mio's own
 //! registrations are always edge-triggered; emulating level-triggered readiness on top of
-//! them costs an extra `poll()` per turn, measured ~35% slower on bench.c's workload.)
+//! them needs a `poll()` re-check of recently-ready fds before each wait: one extra syscall
+//! per turn whenever I/O happened. In bench.c's workload a turn is epoll_wait + recv + send,
+//! so that is a third more syscalls per turn, for no gain in exactness.)
 //!
 //! fds that epoll refuses (regular files, /dev/null: `EPERM`) behave as under libevent's poll
 //! backend: always ready for what their events wait for.
@@ -57,6 +59,8 @@ pub(crate) struct Poller {
     /// The epoll_wait buffer. A separate allocation so that the loop can fill it while the
     /// base lock is released (nobody else touches it).
     pub(crate) buf: *mut Vec<libc::epoll_event>,
+    /// The base reports "poll"/"select": no edge-triggering (poll has none).
+    pub(crate) poll_semantics: bool,
 }
 
 impl Drop for Poller {
@@ -79,17 +83,21 @@ impl Poller {
         let poll = mio::Poll::new()?;
         let epfd = poll.as_raw_fd();
         let buf = Box::into_raw(Box::new(vec![libc::epoll_event { events: 0, u64: 0 }; INITIAL_NEVENT]));
-        Ok(Poller { poll, epfd, waker: None, fds: Vec::new(), refused: Vec::new(), buf })
+        Ok(Poller { poll, epfd, waker: None, fds: Vec::new(), refused: Vec::new(), buf, poll_semantics: false })
     }
 
     #[inline]
-    pub(crate) fn slot(&mut self, fd: RawFd) -> &mut FdSlot {
+    /// The slot of `fd`, growing the table; `None` if that cannot be allocated.
+    pub(crate) fn slot(&mut self, fd: RawFd) -> Option<&mut FdSlot> {
         let i = fd as usize;
         if i >= self.fds.len() {
             let n = (i + 1).max(self.fds.len() * 2).max(32);
+            if self.fds.try_reserve_exact(n - self.fds.len()).is_err() {
+                return None;
+            }
             self.fds.resize(n, FdSlot::default());
         }
-        &mut self.fds[i]
+        Some(&mut self.fds[i])
     }
 
     #[inline]
@@ -100,7 +108,7 @@ impl Poller {
         self.fds.get(fd as usize)
     }
 
-    fn mask_of(s: &FdSlot) -> u32 {
+    fn mask_of(&self, s: &FdSlot) -> u32 {
         let mut m = 0u32;
         if s.nread > 0 {
             m |= libc::EPOLLIN as u32;
@@ -111,7 +119,7 @@ impl Poller {
         if s.nclose > 0 {
             m |= libc::EPOLLRDHUP as u32;
         }
-        if m != 0 && s.et {
+        if m != 0 && s.et && !self.poll_semantics {
             m |= libc::EPOLLET as u32;
         }
         m
@@ -131,7 +139,7 @@ impl Poller {
     /// the caller's to roll back.
     fn sync(&mut self, fd: RawFd) -> Result<bool, io::Error> {
         let s = self.fds[fd as usize];
-        let want = Self::mask_of(&s);
+        let want = self.mask_of(&s);
         if s.refused {
             return Ok(false);
         }
@@ -178,10 +186,36 @@ impl Poller {
         // SAFETY: live per the caller.
         let (fd, events) = unsafe { ((*ev).ev_fd, (*ev).ev_events) };
         if fd < 0 {
-            crate::ev_warn!("Epoll ADD on fd {fd} failed: Bad file descriptor");
-            return Err(());
+            // libevent's evmap ignores negative fds: the event is "added" but never fires.
+            return Ok(Change::Same);
         }
-        let slot = self.slot(fd);
+        if fd as usize >= self.fds.len() {
+            // A new, high fd: make sure it exists before sizing the table for it (a garbage
+            // fd must cost a warning, not gigabytes).
+            // SAFETY: F_GETFD on any number is harmless.
+            if unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1 {
+                let op_events = (if events & EV_READ != 0 { libc::EPOLLIN } else { 0 })
+                    | (if events & EV_WRITE != 0 { libc::EPOLLOUT } else { 0 })
+                    | (if events & EV_CLOSED != 0 { libc::EPOLLRDHUP } else { 0 })
+                    | (if events & EV_ET != 0 && !self.poll_semantics { libc::EPOLLET } else { 0 });
+                let et = (events & EV_ET) as i32;
+                let ch = |flag: c_short| if events & flag != 0 { 1 | et } else { 0 };
+                let name = |c: i32| if c & 1 != 0 { "add" } else { "none" };
+                let (r, w, c) = (ch(EV_READ), ch(EV_WRITE), ch(EV_CLOSED));
+                crate::ev_warn!(
+                    "Epoll ADD({op_events}) on fd {fd} failed. Old events were 0; read change was {r} ({}); write change was {w} ({}); close change was {c} ({}): {}",
+                    name(r),
+                    name(w),
+                    name(c),
+                    crate::log::errno_text(libc::EBADF)
+                );
+                return Err(());
+            }
+        }
+        let Some(slot) = self.slot(fd) else {
+            crate::ev_warn!("evmap_io_add_: out of memory for fd {fd}");
+            return Err(());
+        };
         let had_any = slot.nread + slot.nwrite + slot.nclose > 0;
         let want_et = events & EV_ET != 0;
         if had_any && slot.et != want_et {
@@ -216,17 +250,21 @@ impl Poller {
                 Ok(if changed { Change::Changed } else { Change::Same })
             }
             Err(e) => {
+                // libevent's epoll backend message (PRINT_CHANGES), then strerror.
                 let op = if saved.registered == 0 { "ADD" } else { "MOD" };
+                let want = self.mask_of(&self.fds[fd as usize]) as i32;
+                let old = (if saved.nread > 0 { EV_READ } else { 0 })
+                    | (if saved.nwrite > 0 { EV_WRITE } else { 0 })
+                    | (if saved.nclose > 0 { EV_CLOSED } else { 0 });
+                let et = (events & EV_ET) as i32;
+                let ch = |flag: c_short| if events & flag != 0 { 1 | et } else { 0 };
+                let name = |c: i32| if c & 1 != 0 { "add" } else { "none" };
+                let (r, w, c) = (ch(EV_READ), ch(EV_WRITE), ch(EV_CLOSED));
                 crate::ev_warn!(
-                    "Epoll {op}({}) on fd {fd} failed. Old events were {}; read change was {} ({}); write change was {} ({}); close change was {} ({}): {}",
-                    Self::mask_of(&self.fds[fd as usize]) & !(libc::EPOLLET as u32),
-                    saved.registered & !(libc::EPOLLET as u32),
-                    (events & EV_READ != 0 && saved.nread == 0) as i32,
-                    if events & EV_READ != 0 && saved.nread == 0 { "add" } else { "none" },
-                    (events & EV_WRITE != 0 && saved.nwrite == 0) as i32,
-                    if events & EV_WRITE != 0 && saved.nwrite == 0 { "add" } else { "none" },
-                    (events & EV_CLOSED != 0 && saved.nclose == 0) as i32,
-                    if events & EV_CLOSED != 0 && saved.nclose == 0 { "add" } else { "none" },
+                    "Epoll {op}({want}) on fd {fd} failed. Old events were {old}; read change was {r} ({}); write change was {w} ({}); close change was {c} ({}): {}",
+                    name(r),
+                    name(w),
+                    name(c),
                     crate::log::errno_text(e.raw_os_error().unwrap_or(0))
                 );
                 self.fds[fd as usize] = saved;
@@ -242,6 +280,9 @@ impl Poller {
     pub(crate) unsafe fn del(&mut self, ev: *mut event) -> Change {
         // SAFETY: live per the caller; links were set by `add`.
         let (fd, events) = unsafe { ((*ev).ev_fd, (*ev).ev_events) };
+        if fd < 0 {
+            return Change::Same;
+        }
         // SAFETY: as above; `le_prev` is the previous element or NULL.
         unsafe {
             let io = (*ev).ev_.ev_io.ev_io_next;

@@ -29,10 +29,10 @@ pub(crate) fn note_base_created() {
 /// `event_enable_debug_mode`.
 pub(crate) fn enable_debug_mode() {
     if DEBUG_MODE.load(Ordering::Relaxed) {
-        crate::ev_fatal!("event_enable_debug_mode was called twice!");
+        crate::ev_fatal_code!(1, "event_enable_debug_mode was called twice!");
     }
     if TOO_LATE.load(Ordering::Relaxed) {
-        crate::ev_fatal!("event_enable_debug_mode must be called *before* creating any events or event_bases");
+        crate::ev_fatal_code!(1, "event_enable_debug_mode must be called *before* creating any events or event_bases");
     }
     *DEBUG_MAP.lock().unwrap_or_else(|e| e.into_inner()) = Some(HashMap::new());
     DEBUG_MODE.store(true, Ordering::Release);

@@ -23,11 +23,6 @@ pub(crate) fn tv_zero() -> timeval {
 }
 
 #[inline]
-pub(crate) fn tv_cmp(a: &timeval, b: &timeval) -> std::cmp::Ordering {
-    (a.tv_sec, a.tv_usec).cmp(&(b.tv_sec, b.tv_usec))
-}
-
-#[inline]
 pub(crate) fn tv_gt(a: &timeval, b: &timeval) -> bool {
     if a.tv_sec == b.tv_sec {
         a.tv_usec > b.tv_usec
@@ -116,10 +111,6 @@ unsafe fn greater(a: *mut event, b: *mut event) -> bool {
 }
 
 impl MinHeap {
-    #[inline]
-    pub(crate) fn len(&self) -> usize {
-        self.p.len()
-    }
     #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.p.is_empty()
@@ -225,8 +216,54 @@ impl MinHeap {
             self.set(hole, e);
         }
     }
+}
 
-    pub(crate) fn clear(&mut self) {
-        self.p.clear();
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev_at(usec: i64) -> Box<event> {
+        // SAFETY: an all-zero struct event is a valid (unassigned) event.
+        let mut e: Box<event> = Box::new(unsafe { std::mem::zeroed() });
+        e.ev_timeout = timeval { tv_sec: 0, tv_usec: usec };
+        e.set_heap_idx(-1);
+        e
+    }
+
+    #[test]
+    fn heap_pops_in_deadline_order_and_erases_anywhere() {
+        let mut evs: Vec<Box<event>> = [50, 10, 40, 30, 20, 60, 5].iter().map(|&u| ev_at(u)).collect();
+        let mut h = MinHeap::default();
+        for e in evs.iter_mut() {
+            // SAFETY: boxes outlive the heap.
+            unsafe { h.push(&mut **e) };
+        }
+        // Erase a middle element (40).
+        // SAFETY: member of the heap.
+        unsafe { h.erase(&mut *evs[2]) };
+        assert_eq!(evs[2].heap_idx(), -1);
+        let mut out = vec![];
+        while !h.is_empty() {
+            let t = h.top();
+            // SAFETY: live boxes.
+            unsafe {
+                out.push((*t).ev_timeout.tv_usec);
+                h.erase(t);
+            }
+        }
+        assert_eq!(out, vec![5, 10, 20, 30, 50, 60]);
+    }
+
+    #[test]
+    fn timeval_math_and_msec_rounding() {
+        let a = timeval { tv_sec: 1, tv_usec: 900_000 };
+        let b = timeval { tv_sec: 0, tv_usec: 200_000 };
+        let s = tv_add(&a, &b);
+        assert_eq!((s.tv_sec, s.tv_usec), (2, 100_000));
+        let d = tv_sub(&b, &a);
+        assert_eq!((d.tv_sec, d.tv_usec), (-2, 300_000));
+        assert_eq!(tv_to_msec(&timeval { tv_sec: 0, tv_usec: 1 }), 1);
+        assert!(is_common_timeout(&timeval { tv_sec: 0, tv_usec: COMMON_TIMEOUT_MAGIC | 5 }, 1));
+        assert!(!is_common_timeout(&timeval { tv_sec: 0, tv_usec: COMMON_TIMEOUT_MAGIC | (1 << 20) }, 1));
     }
 }

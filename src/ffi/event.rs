@@ -60,7 +60,7 @@ pub type event_base_foreach_event_cb =
 
 #[inline]
 fn as_base<'a>(b: *const event_base) -> Option<&'a EventBase> {
-    // SAFETY: non-NULL `event_base` pointers come from `event_base_new*` (Box<EventBase>).
+    // SAFETY: non-NULL `event_base` pointers come from `event_base_new*` (EventBase::new).
     (!b.is_null()).then(|| unsafe { &*(b as *const EventBase) })
 }
 
@@ -181,7 +181,7 @@ pub unsafe extern "C" fn event_config_set_max_dispatch_interval(
 #[no_mangle]
 pub unsafe extern "C" fn event_base_new() -> *mut event_base {
     match EventBase::new(None) {
-        Some(b) => Box::into_raw(b).cast(),
+        Some(b) => b.cast(),
         None => ptr::null_mut(),
     }
 }
@@ -191,7 +191,7 @@ pub unsafe extern "C" fn event_base_new() -> *mut event_base {
 #[no_mangle]
 pub unsafe extern "C" fn event_base_new_with_config(cfg: *const event_config) -> *mut event_base {
     match EventBase::new(as_cfg(cfg).map(|c| &*c)) {
-        Some(b) => Box::into_raw(b).cast(),
+        Some(b) => b.cast(),
         None => ptr::null_mut(),
     }
 }
@@ -200,6 +200,12 @@ unsafe fn base_free(b: *mut event_base, run_finalizers: bool) {
     let b = if b.is_null() { base::CURRENT_BASE.load(std::sync::atomic::Ordering::Acquire).cast() } else { b };
     if b.is_null() {
         crate::ev_warn!("event_base_free_: no base to free");
+        return;
+    }
+    // Freeing a base under its running loop (from a callback) would pull the loop's
+    // memory from under it; libevent does not allow it either. Refuse instead of crashing.
+    if as_base(b).is_some_and(|base| base.with(|i| i.is_running())) {
+        crate::ev_warn!("event_base_free: the base's event loop is running; not freeing it");
         return;
     }
     // SAFETY: a base pointer from event_base_new*, owned by the caller who frees it now.
@@ -365,6 +371,7 @@ pub unsafe extern "C" fn event_set_mem_functions(
 #[no_mangle]
 pub unsafe extern "C" fn libevent_global_shutdown() {
     dbg::disable_debug_mode();
+    crate::base::signal::global_shutdown();
 }
 
 /// # Safety
@@ -539,19 +546,14 @@ pub unsafe extern "C" fn event_free(ev: *mut event) {
     if ev.is_null() {
         return;
     }
-    // SAFETY: caller's event.
-    if let Some(b) = unsafe { ev_base_quiet(ev) } {
-        // SAFETY: live event of `b`.
-        unsafe { b.del(ev, DelMode::AutoBlock) };
+    // SAFETY: caller's event; del_impl skips the base when nothing is pending.
+    if unsafe { !(*ev).ev_base.is_null() } {
+        // SAFETY: forwarded.
+        unsafe { del_impl(ev, DelMode::AutoBlock, "event_free") };
     }
     dbg::debug_note_teardown(ev);
     // SAFETY: from event_new (mm::malloc).
     unsafe { crate::mm::free(ev.cast()) };
-}
-
-unsafe fn ev_base_quiet<'a>(ev: *const event) -> Option<&'a EventBase> {
-    // SAFETY: caller's event.
-    as_base(unsafe { (*ev).ev_base })
 }
 
 unsafe fn finalize_impl(flags: c_uint, ev: *mut event, cb: event_finalize_callback_fn, free: bool) -> c_int {
@@ -624,6 +626,19 @@ pub unsafe extern "C" fn event_remove_timer(ev: *mut event) -> c_int {
 }
 
 unsafe fn del_impl(ev: *mut event, mode: DelMode, func: &str) -> c_int {
+    // Nothing pending and no thread that could be running its callback: nothing to do, and
+    // no need to look at the base (which programs sometimes free first; libevent tolerates
+    // that in practice, so do we).
+    if !ev.is_null() && !crate::sync::threads_enabled() {
+        // SAFETY: non-NULL; the caller's event.
+        let f = unsafe { (*ev).ev_evcallback.evcb_flags };
+        if f & (ev_mod::EVLIST_INSERTED | ev_mod::EVLIST_TIMEOUT | EVLIST_ACTIVE | ev_mod::EVLIST_ACTIVE_LATER | ev_mod::EVLIST_FINALIZING) == 0
+            && unsafe { !(*ev).ev_base.is_null() }
+        {
+            dbg::debug_note_del(ev);
+            return 0;
+        }
+    }
     // SAFETY: forwarded.
     let Some(b) = (unsafe { ev_base(ev, func) }) else { return -1 };
     // SAFETY: live event of `b`.

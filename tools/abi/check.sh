@@ -12,7 +12,7 @@
 # ABI_HEADERS lists the headers evshim claims complete.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ABI_HEADERS=${ABI_HEADERS:-"event event_compat util thread"}
+ABI_HEADERS=${ABI_HEADERS:-"event event_compat util thread buffer buffer_compat"}
 SYS=${SYSTEM_INCLUDE:-/usr/include}
 out=build/abi
 rm -rf "$out"; mkdir -p "$out"
