@@ -254,12 +254,13 @@ impl Inner {
     }
 
     fn advance_last_with_data(&mut self) {
-        let mut i = self.lwd + 1;
-        while i < self.len() {
-            if self.c(i).off != 0 {
-                self.lwd = i;
-            }
-            i += 1;
+        let from = self.lwd + 1;
+        if from >= self.len() {
+            return;
+        }
+        // SAFETY: live chains of this buffer.
+        if let Some(k) = self.chains.range(from..).rposition(|p| unsafe { p.as_ref() }.off != 0) {
+            self.lwd = from + k;
         }
     }
 
@@ -486,9 +487,10 @@ impl Inner {
         }
         let mut used = 0;
         let mut avail = 0usize;
-        let mut i = self.lwd;
-        while i < self.len() {
-            let c = self.cm(i);
+        let from = self.lwd.min(self.len());
+        for p in self.chains.range(from..) {
+            // SAFETY: live chain of this buffer, exclusively borrowed through `self`.
+            let c = unsafe { &mut *p.as_ptr() };
             if c.off != 0 {
                 let s = c.space();
                 if s != 0 {
@@ -506,7 +508,6 @@ impl Inner {
             if used == n {
                 break;
             }
-            i += 1;
         }
         if used < n {
             let Some(p) = Chain::new(datlen - avail) else { return -1 };
@@ -539,17 +540,21 @@ impl Inner {
         }
         let mut so_far = 0;
         let mut n = 0;
-        let mut i = first;
-        while n < vecs.len() && so_far < howmuch && i < self.len() {
-            let c = self.c(i);
-            let mut avail = c.space();
-            if exact && avail > howmuch - so_far {
-                avail = howmuch - so_far;
+        if first < self.len() {
+            for (v, p) in vecs.iter_mut().zip(self.chains.range(first..)) {
+                if so_far >= howmuch {
+                    break;
+                }
+                // SAFETY: live chain of this buffer.
+                let c = unsafe { p.as_ref() };
+                let mut avail = c.space();
+                if exact && avail > howmuch - so_far {
+                    avail = howmuch - so_far;
+                }
+                *v = libc::iovec { iov_base: c.space_ptr().cast(), iov_len: avail };
+                so_far += avail;
+                n += 1;
             }
-            vecs[n] = libc::iovec { iov_base: c.space_ptr().cast(), iov_len: avail };
-            so_far += avail;
-            n += 1;
-            i += 1;
         }
         (n, first)
     }
@@ -633,21 +638,26 @@ impl Inner {
             if self.c(first).space() == 0 {
                 first += 1;
             }
-            for (k, v) in vecs.iter().enumerate() {
-                let Some(&p) = self.chains.get(first + k) else { return -1 };
+            if first + vecs.len() > self.len() {
+                return -1;
+            }
+            for (v, p) in vecs.iter().zip(self.chains.range(first..)) {
                 // SAFETY: live chain of this buffer.
                 let c = unsafe { p.as_ref() };
                 if v.iov_base != c.space_ptr().cast() || v.iov_len > c.space() {
                     return -1;
                 }
             }
-            for (k, v) in vecs.iter().enumerate() {
-                self.cm(first + k).off += v.iov_len;
+            let mut lwd = self.lwd;
+            for (k, (v, p)) in vecs.iter().zip(self.chains.range(first..)).enumerate() {
+                // SAFETY: live chain of this buffer, exclusively borrowed through `self`.
+                unsafe { (*p.as_ptr()).off += v.iov_len };
                 added += v.iov_len;
                 if v.iov_len != 0 {
-                    self.lwd = first + k;
+                    lwd = first + k;
                 }
             }
+            self.lwd = lwd;
         }
         self.total_len += added;
         self.n_add_for_cb += added;
