@@ -540,21 +540,17 @@ impl Inner {
         }
         let mut so_far = 0;
         let mut n = 0;
-        if first < self.len() {
-            for (v, p) in vecs.iter_mut().zip(self.chains.range(first..)) {
-                if so_far >= howmuch {
-                    break;
-                }
-                // SAFETY: live chain of this buffer.
-                let c = unsafe { p.as_ref() };
-                let mut avail = c.space();
-                if exact && avail > howmuch - so_far {
-                    avail = howmuch - so_far;
-                }
-                *v = libc::iovec { iov_base: c.space_ptr().cast(), iov_len: avail };
-                so_far += avail;
-                n += 1;
+        let mut i = first;
+        while n < vecs.len() && so_far < howmuch && i < self.len() {
+            let c = self.c(i);
+            let mut avail = c.space();
+            if exact && avail > howmuch - so_far {
+                avail = howmuch - so_far;
             }
+            vecs[n] = libc::iovec { iov_base: c.space_ptr().cast(), iov_len: avail };
+            so_far += avail;
+            n += 1;
+            i += 1;
         }
         (n, first)
     }
@@ -641,23 +637,19 @@ impl Inner {
             if first + vecs.len() > self.len() {
                 return -1;
             }
-            for (v, p) in vecs.iter().zip(self.chains.range(first..)) {
-                // SAFETY: live chain of this buffer.
-                let c = unsafe { p.as_ref() };
+            for (k, v) in vecs.iter().enumerate() {
+                let c = self.c(first + k);
                 if v.iov_base != c.space_ptr().cast() || v.iov_len > c.space() {
                     return -1;
                 }
             }
-            let mut lwd = self.lwd;
-            for (k, (v, p)) in vecs.iter().zip(self.chains.range(first..)).enumerate() {
-                // SAFETY: live chain of this buffer, exclusively borrowed through `self`.
-                unsafe { (*p.as_ptr()).off += v.iov_len };
+            for (k, v) in vecs.iter().enumerate() {
+                self.cm(first + k).off += v.iov_len;
                 added += v.iov_len;
                 if v.iov_len != 0 {
-                    lwd = first + k;
+                    self.lwd = first + k;
                 }
             }
-            self.lwd = lwd;
         }
         self.total_len += added;
         self.n_add_for_cb += added;
