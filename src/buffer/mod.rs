@@ -1210,6 +1210,19 @@ unsafe fn copy_bytes(dst: *mut u8, src: *const u8, n: usize) {
     }
 }
 
+/// Appends all of `from` to `to`. Moving one or two chains (the usual case of
+/// add_buffer) one by one is much cheaper than `extend(drain(..))`.
+#[inline]
+fn move_all(from: &mut VecDeque<NonNull<Chain>>, to: &mut VecDeque<NonNull<Chain>>) {
+    if from.len() <= 4 {
+        while let Some(p) = from.pop_front() {
+            to.push_back(p);
+        }
+    } else {
+        to.extend(from.drain(..));
+    }
+}
+
 /// Callbacks registered on a buffer, copied before running them so that a callback may add
 /// or remove callbacks (itself included) while the list is being walked.
 const CB_SNAPSHOT: usize = 8;
@@ -1717,7 +1730,7 @@ impl Evbuffer {
         } else {
             let at = out.free_trailing_empty();
             out.lwd = at + inb.lwd;
-            out.chains.extend(inb.chains.drain(..));
+            move_all(&mut inb.chains, &mut out.chains);
             out.total_len += in_total;
         }
         inb.lwd = 0;
