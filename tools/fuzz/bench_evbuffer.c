@@ -55,6 +55,19 @@ static void search64(void)
 	}
 }
 
+static void searchall(void)
+{
+	/* Every occurrence in 64 MiB, each search starting after the last match. */
+	struct evbuffer_ptr p = evbuffer_search(big, "fox", 3, NULL);
+	size_t n = 0;
+	while (p.pos >= 0) {
+		n++;
+		evbuffer_ptr_set(big, &p, 1, EVBUFFER_PTR_ADD);
+		p = evbuffer_search(big, "fox", 3, &p);
+	}
+	sink = n;
+}
+
 static void moves(void)
 {
 	struct evbuffer *a = evbuffer_new(), *b = evbuffer_new();
@@ -120,7 +133,7 @@ int main(int argc, char **argv)
 	lines = evbuffer_new();
 	for (int i = 0; i < 1000000; i++) evbuffer_add_printf(lines, "line %d of text\r\n", i);
 	}
-	if (!only || !strcmp(only, "search64")) {
+	if (!only || !strcmp(only, "search64") || !strcmp(only, "searchall")) {
 	big = evbuffer_new();
 	char blk[4096];
 	for (size_t i = 0; i < sizeof blk; i++) blk[i] = "the quick brown fox jumps over the lazy dog\n"[i % 44];
@@ -128,6 +141,6 @@ int main(int argc, char **argv)
 	evbuffer_add(big, "the end", 7);
 	}
 #define RUN(n) if (!only || !strcmp(only, #n)) run(#n, n)
-	RUN(small_adds); RUN(printfs); RUN(readlns); RUN(search64); RUN(moves); RUN(reserves); RUN(sock4k); RUN(sock64k);
+	RUN(small_adds); RUN(printfs); RUN(readlns); RUN(search64); RUN(searchall); RUN(moves); RUN(reserves); RUN(sock4k); RUN(sock64k);
 	return 0;
 }
