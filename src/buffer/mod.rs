@@ -1690,6 +1690,11 @@ impl Evbuffer {
                 }
                 let sz = sz as usize;
                 if sz < space {
+                    // libevent formats with vsnprintf straight into the chain, which leaves a
+                    // NUL after the text; programs print `evbuffer_pullup(buf, -1)` as a C
+                    // string and rely on it. The byte is spare room, not buffer content.
+                    // SAFETY: `sz < space`, so `ptr + sz` is inside the chain's spare room.
+                    unsafe { *ptr.add(sz) = 0 };
                     i.cm(ci).off += sz;
                     i.total_len += sz;
                     i.n_add_for_cb += sz;
