@@ -96,7 +96,14 @@ class Runner:
         if ro == to and not san:
             return None
         d = first_diff(ro, to)
-        key = ("san", san[0]) if san else ("diff", op_at(ro, d[0]) if d else "")
+        if san:
+            key = ("san", san[0])
+        elif not ro.endswith("exit 0\n"):
+            key = ("crash", "libevent")
+        elif not to.endswith("exit 0\n"):
+            key = ("crash", "evshim")
+        else:
+            key = ("diff", op_at(ro, d[0]) if d else "")
         return {"ref": ro, "test": to, "ref_err": re_, "test_err": te, "san": san,
                 "first": d, "key": key}
 
@@ -124,6 +131,10 @@ class Runner:
 
 def show(res, limit=40):
     out = []
+    if res["key"][0] == "crash":
+        err = res["ref_err"] if res["key"][1] == "libevent" else res["test_err"]
+        out.append("%s crashed: %s" % (res["key"][1], (res["ref"] if res["key"][1] == "libevent" else res["test"]).rstrip().split("\n")[-1]))
+        out.extend(err.strip().split("\n")[-limit // 2:])
     if res["san"]:
         who, err = res["san"]
         out.append("sanitizer report from the %s build:" % who)

@@ -860,6 +860,13 @@ static void op(void)
 		struct bslot *s = &B[b];
 		struct evbuffer_iovec v[4];
 		memset(v, 0, sizeof v);
+		/* LIBEVENT BUG: reserving 0 bytes in 2+ extents when the last chain with
+		 * data is full and nothing follows it trips an assertion (abort) in
+		 * evbuffer_read_setup_vecs_. */
+		if (n == 0 && nvec >= 2 && !s->frz_end) {
+			printf(" skip(le-assert)");
+			return;
+		}
 		int r = evbuffer_reserve_space(s->b, (ev_ssize_t)n, v, nvec);
 		size_t sum = 0;
 		for (int i = 0; i < r && i < nvec; i++)
@@ -1070,6 +1077,11 @@ static void op(void)
 		printf(" %zd", w);
 	} else if (!strcmp(o, "read")) {
 		NEEDB(b);
+		/* LIBEVENT BUG: the same assertion as reserve_space of 0 bytes (see there). */
+		if (n == 0 && !B[b].frz_end) {
+			printf(" skip(le-assert)");
+			return;
+		}
 		int r = evbuffer_read(B[b].b, sv[0], (int)n);
 		if (r > 0)
 			sock_pending -= (size_t)r;
@@ -1235,14 +1247,16 @@ int main(int argc, char **argv)
 		printf(" ->");
 		op();
 		putchar('\n');
+		fflush(stdout);	/* a crash keeps everything before it */
 	}
 
 	/* Tear down: run pending deferred callbacks, free everything, then report the
 	 * cleanups whose timing is layout-dependent (zero-length references). */
 	printf("end\n");
 	if (base) {
-		printf("final loop %d", event_base_loop(base, EVLOOP_NONBLOCK));
-		putchar('\n');
+		printf("final loop:");
+		int r = event_base_loop(base, EVLOOP_NONBLOCK);
+		printf(" -> %d\n", r);
 	}
 	for (int i = 0; i < NSEG; i++)
 		if (S[i].s) {
