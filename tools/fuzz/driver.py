@@ -18,6 +18,7 @@ import glob
 import os
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen  # noqa: E402
@@ -25,21 +26,30 @@ import gen  # noqa: E402
 SAN_MARKERS = ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer")
 
 
-def run(binary, script, timeout=60):
+OUT_LIMIT = 64 << 20
+
+
+def run(binary, script, timeout=120):
+    """stdout (at most OUT_LIMIT bytes) + an exit line, and stderr."""
     env = dict(os.environ)
     env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
     env.setdefault("LSAN_OPTIONS", "suppressions=%s:print_suppressions=0" %
                    os.path.join(os.path.dirname(os.path.abspath(__file__)), "lsan.supp"))
     env.setdefault("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1")
-    try:
-        p = subprocess.run([binary], input=script.encode("latin-1"), stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=timeout, env=env)
-        out = p.stdout.decode("latin-1")
-        err = p.stderr.decode("latin-1", "replace")
-        return out + "exit %d\n" % p.returncode, err
-    except subprocess.TimeoutExpired as e:
-        out = (e.stdout or b"").decode("latin-1")
-        return out + "TIMEOUT\n", (e.stderr or b"").decode("latin-1", "replace")
+    with tempfile.TemporaryFile() as fo, tempfile.TemporaryFile() as fe:
+        try:
+            p = subprocess.run([binary], input=script.encode("latin-1"), stdout=fo,
+                               stderr=fe, timeout=timeout, env=env)
+            tail = "exit %d\n" % p.returncode
+        except subprocess.TimeoutExpired:
+            tail = "TIMEOUT\n"
+        fo.seek(0)
+        fe.seek(0)
+        out = fo.read(OUT_LIMIT).decode("latin-1")
+        if fo.read(1):
+            out += "\nOUTPUT-LIMIT\n"
+        err = fe.read(1 << 20).decode("latin-1", "replace")
+    return out + tail, err
 
 
 def sanitizer_report(err):

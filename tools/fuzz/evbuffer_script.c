@@ -162,6 +162,11 @@ struct cbarg {
 	int id;			/* registration number */
 	int slot;		/* buffer slot at registration */
 	int compat;
+	int action;		/* what the callback does besides logging (see log_cb) */
+	int acts;		/* how often it did: bounded, or two callbacks could feed
+				 * each other forever */
+	int cslot;
+	struct evbuffer_cb_entry *ent;
 };
 struct cslot {
 	int live;
@@ -262,6 +267,14 @@ static void state(int i)
 }
 
 static const char *cur_op;
+/* A callback changed buffer i. */
+static void cb_touch(int i)
+{
+	B[i].gen++;
+	B[i].pristine = 0;
+	B[i].res_dirty = 1;
+}
+
 static void touch(int i)
 {
 	if (i >= 0 && i < NBUF) {
@@ -274,12 +287,58 @@ static void touch(int i)
 
 /* ---------------------------------------------------------------- callbacks */
 
+static int cb_depth;		/* callbacks act only when not nested in another's action */
+static int cur_operands[3] = { -1, -1, -1 };
+static void cb_touch(int i);
+
 static void log_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
 {
 	struct cbarg *a = arg;
+	int me = slot_of(buf);
+	size_t len = evbuffer_get_length(buf);
 	printf("\n  cb#%d(b%d) at b%d orig=%zu add=%zu del=%zu len=%zu", a->id, a->slot,
-	    slot_of(buf), info->orig_size, info->n_added, info->n_deleted,
-	    evbuffer_get_length(buf));
+	    me, info->orig_size, info->n_added, info->n_deleted, len);
+	if (cb_depth || !a->action || me < 0 || a->acts >= 4)
+		return;
+	a->acts++;
+	cb_depth++;
+	switch (a->action) {
+	case 1:		/* remove itself (libevent saves the next entry first) */
+		printf(" rm-self=%d", evbuffer_remove_cb_entry(buf, a->ent));
+		for (int i = 0; i < NCB; i++)
+			if (C[i].live && C[i].arg == a)
+				C[i].live = 0;
+		break;
+	case 2:		/* drain half: nested callbacks see it */
+		if (len > 64) {
+			printf(" drain-half=%d", evbuffer_drain(buf, len / 2));
+			cb_touch(me);
+		}
+		break;
+	case 3:		/* answer data with more data */
+		if (info->n_added && len < 20000) {
+			printf(" add3=%d", evbuffer_add(buf, "<+>", 3));
+			cb_touch(me);
+		}
+		break;
+	case 4:		/* disable itself */
+		printf(" disable=%d", evbuffer_cb_clear_flags(buf, a->ent, EVBUFFER_CB_ENABLED));
+		break;
+	case 5: {	/* add to a buffer the running operation does not use: libevent runs
+			 * some callbacks in the middle of an operation (remove_buffer) */
+		for (int k = 1; k < NBUF; k++) {
+			int o = (me + k) % NBUF;
+			if (!B[o].b || o == cur_operands[0] || o == cur_operands[1] ||
+			    o == cur_operands[2])
+				continue;
+			printf(" add-b%d=%d", o, evbuffer_add(B[o].b, "{x}", 3));
+			cb_touch(o);
+			break;
+		}
+		break;
+	}
+	}
+	cb_depth--;
 }
 
 static void other_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
@@ -360,6 +419,8 @@ static int bslot_arg(int i)
 static unsigned char needle_buf[8192];
 static size_t get_needle(int b, const char *t)
 {
+	if (!strcmp(t, "!big"))	/* refused before the needle is read */
+		return (size_t)EV_SSIZE_MAX + 1;
 	if (t[0] == '@') {
 		long long pos = 0, len = 0;
 		sscanf(t + 1, "%lld,%lld", &pos, &len);
@@ -469,6 +530,49 @@ static int run_printf(struct evbuffer *b, int v, int kind, long long n)
 	}
 }
 
+#define FMT3(T, val)                                                                   \
+	(stars == 0 ? PF(v, b, spec, (T)(val))                                          \
+	    : stars == 1 ? PF(v, b, spec, w, (T)(val)) : PF(v, b, spec, w, pr, (T)(val)))
+
+static int run_fmt(struct evbuffer *b, int v, const char *spec, int stars, char t,
+    const char *arg, int w, int pr)
+{
+	static unsigned char sbuf[4096];
+	switch (t) {
+	case 'i':
+		return FMT3(int, strtoll(arg, NULL, 0));
+	case 'u':
+		return FMT3(unsigned, strtoull(arg, NULL, 0));
+	case 'l':
+		return FMT3(long, strtoll(arg, NULL, 0));
+	case 'L':
+		return FMT3(long long, strtoll(arg, NULL, 0));
+	case 'U':
+		return FMT3(unsigned long long, strtoull(arg, NULL, 0));
+	case 'z':
+		return FMT3(size_t, strtoull(arg, NULL, 0));
+	case 'j':
+		return FMT3(intmax_t, strtoll(arg, NULL, 0));
+	case 't':
+		return FMT3(ptrdiff_t, strtoll(arg, NULL, 0));
+	case 'd':
+		return FMT3(double, strtod(arg, NULL));
+	case 'D':
+		return FMT3(long double, strtold(arg, NULL));
+	case 'c':
+		return FMT3(int, strtol(arg, NULL, 0));
+	case 'p':
+		return FMT3(void *, NULL);
+	case 's': {
+		size_t n = parse_str(arg, sbuf);
+		sbuf[n] = 0;
+		return FMT3(const char *, (const char *)sbuf);
+	}
+	default:
+		return stars == 0 ? PF(v, b, spec, 0) : PF(v, b, spec, w, pr);
+	}
+}
+
 /* ---------------------------------------------------------------- socket helpers */
 
 static void drain_peer(void)
@@ -527,6 +631,8 @@ static void op(void)
 	int b = bslot_arg(1);
 	int touched[2] = { -1, -1 };
 	cur_op = o;
+	cur_operands[0] = b;
+	cur_operands[1] = bslot_arg(2);
 	long long n = num(2);
 
 #define NEEDB(x) do { if ((x) < 0) { printf(" nobuf"); return; } } while (0)
@@ -569,21 +675,66 @@ static void op(void)
 		NEEDB(b);
 		printf(" %d", run_printf(B[b].b, o[0] == 'v', (int)num(2), num(3)));
 		touched[0] = b;
+	} else if (!strcmp(o, "fmt")) {
+		/* fmt B V SPEC T ARG [W [P]]: one conversion, its argument of C type T, and
+		 * the ints for '*' width/precision. */
+		NEEDB(b);
+		if (ntok < 6) {
+			printf(" badfmt");
+			return;
+		}
+		static char spec[512];
+		size_t sl = parse_str(tok[3], (unsigned char *)spec);
+		spec[sl] = 0;
+		int stars = 0;
+		for (size_t i = 0; i < sl; i++)
+			stars += spec[i] == '*';
+		int w = (int)num(6), pr = (int)num(7);
+		int r = run_fmt(B[b].b, (int)n, spec, stars, tok[4][0], tok[5], w, pr);
+		printf(" %d", r);
+		touched[0] = b;
+	} else if (!strcmp(o, "addhuge")) {
+		/* lengths no memory has: refused before any byte is read */
+		NEEDB(b);
+		size_t big = n ? (size_t)-1 - (size_t)(n & 0xff) : ((size_t)1 << 63);
+		printf(" %d", evbuffer_add(B[b].b, "x", big));
+		touched[0] = b;
+	} else if (!strcmp(o, "prependhuge")) {
+		NEEDB(b);
+		/* LIBEVENT BUG: a prepend of an impossible length into an empty buffer that
+		 * kept a chain copies from before the data; with data in the buffer, the
+		 * overflow check refuses SIZE_MAX first. */
+		if (evbuffer_get_length(B[b].b) == 0) {
+			printf(" skip(le-oob)");
+			return;
+		}
+		printf(" %d", evbuffer_prepend(B[b].b, "x", (size_t)-1));
+		touched[0] = b;
 	} else if (!strcmp(o, "iovec")) {
 		NEEDB(b);
 		struct evbuffer_iovec v[8];
 		int nv = 0;
 		size_t tot = 0;
-		for (int i = 2; i < ntok && nv < 8; i++, nv++)
+		int huge = 0;
+		for (int i = 2; i < ntok && nv < 8; i++, nv++) {
+			if (!strcmp(tok[i], "!big")) {
+				/* a length no memory has: refused before any byte is read */
+				v[nv].iov_len = (size_t)EV_SSIZE_MAX + 1;
+				huge = 1;
+				continue;
+			}
 			tot += (v[nv].iov_len = (size_t)num(i));
+		}
 		unsigned char *d = gen(tot);
 		unsigned char *own = malloc(tot + 1);
 		memcpy(own, d, tot);
 		size_t off = 0;
 		for (int i = 0; i < nv; i++) {
 			v[i].iov_base = own + off;
-			off += v[i].iov_len;
+			if (v[i].iov_len <= tot)
+				off += v[i].iov_len;
 		}
+		(void)huge;
 		printf(" %zu", evbuffer_add_iovec(B[b].b, nv ? v : NULL, nv));
 		free(own);
 		touched[0] = b;
@@ -640,10 +791,11 @@ static void op(void)
 		touched[0] = b;
 	} else if (!strcmp(o, "remove") || !strcmp(o, "copyout")) {
 		NEEDB(b);
-		if (n < 0)
-			n = 0;
-		unsigned char *d = need((size_t)n);
-		memset(d, 0xEE, (size_t)n);
+		/* n may be huge (-1 = SIZE_MAX): only the buffer's length gets copied */
+		size_t len = evbuffer_get_length(B[b].b);
+		size_t room = (size_t)n < len ? (size_t)n : len;
+		unsigned char *d = need(room);
+		memset(d, 0xEE, room);
 		long long r = o[0] == 'r' ? evbuffer_remove(B[b].b, d, (size_t)n)
 		    : (long long)evbuffer_copyout(B[b].b, d, (size_t)n);
 		printf(" %lld ", r);
@@ -666,9 +818,9 @@ static void op(void)
 			printf(" skip(le-badptr)");
 			return;
 		}
-		if (n < 0)
-			n = 0;
-		unsigned char *d = need((size_t)n);
+		size_t len = evbuffer_get_length(B[ob].b);
+		size_t room = (size_t)n < len ? (size_t)n : len;
+		unsigned char *d = need(room);
 		long long r = evbuffer_copyout_from(B[ob].b, pp, d, (size_t)n);
 		printf(" %lld ", r);
 		if (r > 0)
@@ -734,6 +886,10 @@ static void op(void)
 			return;
 		}
 		size_t nl = ntok > 2 ? get_needle(b, tok[2]) : 0;
+		if (nl > sizeof needle_buf) {
+			printf(" skip(big)");
+			return;
+		}
 		unsigned char *p = evbuffer_find(B[b].b, needle_buf, nl);
 		if (!p) {
 			printf(" NULL");
@@ -977,7 +1133,10 @@ static void op(void)
 			return;
 		}
 		struct cbarg *a = new_cbarg(b, 0);
+		a->action = (int)num(3);
+		a->cslot = (int)ci;
 		C[ci].ent = evbuffer_add_cb(B[b].b, log_cb, a);
+		a->ent = C[ci].ent;
 		C[ci].live = C[ci].ent != NULL;
 		C[ci].owner = b;
 		C[ci].arg = a;

@@ -18,6 +18,64 @@ FILESZ = 6000
 EOLS = [0, 1, 2, 3, 4]
 
 
+INTS = [0, 1, -1, 7, 42, 127, 128, 255, 256, -128, -129, 65535, 65536, -32769,
+        2147483647, -2147483648, 4294967295, 1000000, -999999]
+BIGS = [9223372036854775807, -9223372036854775808, 18446744073709551615,
+        4294967296, -4294967297, 1234567890123456789]
+DBLS = ["0", "-0.0", "1", "-1", "0.5", "1.5", "2.5", "-2.5", "0.1", "1e300", "-1e-300",
+        "4.9e-324", "1e-310", "inf", "-inf", "nan", "-nan", "123456789.987654321",
+        "9.9999995", "0.000012345", "1e15", "1e16", "1e17", "99.5", "0.05", "3.14159265358979"]
+
+
+def esc(text):
+    return "s:" + "".join(c if c.isalnum() else "\\x%02x" % ord(c) for c in text)
+
+
+def fmt_case(r):
+    """One printf conversion with a valid combination of flags, width, precision and
+    length modifier, and an argument of the matching C type."""
+    conv = r.choice("ddiuuoxXxfFeEgGaAcsspn%")
+    flags = ""
+    allowed = {"d": "-+ 0'", "i": "-+ 0'", "u": "-0'", "o": "-#0", "x": "-#0", "X": "-#0",
+               "f": "-+ #0'", "F": "-+ #0'", "e": "-+ #0", "E": "-+ #0", "g": "-+ #0'",
+               "G": "-+ #0", "a": "-+ #0", "A": "-+ #0", "c": "-", "s": "-", "p": "-",
+               "n": "", "%": ""}[conv]
+    for f in allowed:
+        if r.random() < (0.05 if f == "'" else 0.2):
+            flags += f
+    width = r.choice(["", "", "", "1", "5", "12", "30", "*", "*", "4100"])
+    prec = ""
+    if conv in "diuoxXfFeEgGaAs" and r.random() < 0.4:
+        prec = r.choice([".", ".0", ".1", ".3", ".10", ".40", ".*", ".*"])
+    length, t = "", "i"
+    if conv in "di":
+        length, t = r.choice([("", "i"), ("hh", "i"), ("h", "i"), ("l", "l"), ("ll", "L"),
+                              ("j", "j"), ("z", "z"), ("t", "t")])
+        val = str(r.choice(INTS + BIGS if t not in "i" else INTS))
+    elif conv in "uoxX":
+        length, t = r.choice([("", "u"), ("hh", "u"), ("h", "u"), ("l", "U"), ("ll", "U"),
+                              ("j", "j"), ("z", "z"), ("t", "t")])
+        val = str(r.choice(INTS + BIGS if t not in "u" else INTS))
+    elif conv in "fFeEgGaA":
+        length, t = r.choice([("", "d"), ("", "d"), ("L", "D")])
+        val = r.choice(DBLS)
+    elif conv == "c":
+        t, val = "c", str(r.choice([0, 10, 13, 65, 97, 255, 127, 32]))
+    elif conv == "s":
+        t = "s"
+        val = esc("".join(r.choice("abc xyz\r\n-+%01") for _ in range(r.choice([0, 1, 3, 10, 80, 300]))))
+    elif conv == "p":
+        t, val = "p", "0"
+    else:  # n = no conversion at all, % = a literal percent sign
+        t, val, flags, width, prec = "n", "0", "", "", ""
+    spec = "" if conv == "n" else "%" + flags + width + prec + length + conv
+    pre = r.choice(["", "", "<", "ab ", "\r\n", "%%"])
+    post = r.choice(["", "", ">", " z", "\n", "%%"])
+    text = pre + spec + post
+    star = [str(r.choice([0, 1, 3, 7, 20, -5, -1, 200])) for _ in range(text.count("*"))]
+    return [esc(text), t, val] + star
+
+
 class Gen:
     def __init__(self, seed, nops):
         self.r = random.Random(seed)
@@ -86,6 +144,10 @@ class Gen:
                 return b
         return self.r.choice(l)
 
+    def cb_action(self):
+        # 0 log, 1 remove itself, 2 drain half, 3 add, 4 disable itself, 5 add elsewhere
+        return self.r.choices(range(6), [10, 2, 2, 2, 1, 2])[0]
+
     def needle(self, b):
         r = self.r.random()
         if r < 0.45:
@@ -141,7 +203,8 @@ class Gen:
         r = self.r
         b = self.buf()
         ops = [
-            ("add", 14), ("prepend", 5), ("printf", 3), ("vprintf", 2), ("iovec", 2),
+            ("add", 14), ("prepend", 5), ("printf", 3), ("vprintf", 2), ("fmt", 6), ("iovec", 2),
+            ("huge", 1),
             ("addref", 5), ("addbuf", 3), ("prepbuf", 2), ("addbufref", 2), ("removebuf", 3),
             ("remove", 4), ("copyout", 3), ("copyout_from", 2), ("drain", 5), ("pullup", 3),
             ("readln", 6), ("readline", 1), ("find", 1), ("ptrset", 3), ("search", 5),
@@ -171,6 +234,20 @@ class Gen:
             self.emit(name, b, kind, n)
             if not fe:
                 self.blen[b] += n + 4
+        elif name == "fmt":
+            self.emit("fmt", b, r.randrange(2), *fmt_case(r))
+            if not fe:
+                self.blen[b] += 10
+        elif name == "huge":
+            x = r.randrange(4)
+            if x == 0:
+                self.emit("addhuge", b, r.choice([0, 1, 5]))
+            elif x == 1:
+                self.emit("prependhuge", b)
+            elif x == 2:
+                self.emit("iovec", b, r.randint(0, 9), "!big", r.randint(0, 9))
+            else:
+                self.emit("search", b, "!big", self.ptr(b), self.outptr(b))
         elif name == "iovec":
             vs = [self.size() // 4 for _ in range(r.randrange(0, 5))]
             self.emit("iovec", b, *vs)
@@ -203,19 +280,20 @@ class Gen:
                 self.blen[b] -= n
                 self.blen[d] += n
         elif name in ("remove", "drain"):
-            n = self.pos(b) if r.random() < 0.8 else r.randint(0, 10)
+            n = self.pos(b) if r.random() < 0.8 else r.choice([0, 1, 2, 10, -1, 2**63])
             self.emit(name, b, n)
             if not fs:
                 self.blen[b] = max(0, self.blen[b] - n)
         elif name == "copyout":
-            self.emit("copyout", b, self.pos(b))
+            self.emit("copyout", b, self.pos(b) if r.random() < 0.9 else r.choice([-1, 2**63 - 1]))
         elif name == "copyout_from":
             p = self.ptr(b, allow_null=False)
             if r.random() < 0.5:
                 self.emit("ptrset", p, b, self.pos(b), 0)
-            self.emit("copyout_from", p, r.choice([0, 1, 3, 10, 100, 5000]))
+            self.emit("copyout_from", p, r.choice([0, 1, 3, 10, 100, 5000, -1, 2**63 - 1, 2**63]))
         elif name == "pullup":
-            n = r.choice([-1, 0, 1, 2, 10, 100, 1000, 5000, self.blen[b], self.blen[b] + 1])
+            n = r.choice([-1, 0, 1, 2, 10, 100, 1000, 5000, self.blen[b], self.blen[b] + 1,
+                          -2, 2**63 - 1])
             self.emit("pullup", b, n)
         elif name == "readln":
             self.emit("readln", b, r.choice(EOLS + [0, 1, 7]), r.randrange(2))
@@ -228,7 +306,7 @@ class Gen:
         elif name == "ptrset":
             p = r.randrange(NPTR)
             if self.ptr_owner[p] == b and r.random() < 0.5:
-                self.emit("ptrset", p, b, r.choice([0, 1, 2, 5, 50, 500, self.blen[b]]), 1)
+                self.emit("ptrset", p, b, r.choice([0, 1, 2, 5, 50, 500, self.blen[b], -1, 2**63]), 1)
             else:
                 self.emit("ptrset", p, b, self.pos(b), 0)
                 self.ptr_owner[p] = b
@@ -241,7 +319,8 @@ class Gen:
         elif name == "search_eol":
             self.emit("search_eol", b, self.ptr(b), r.choice(EOLS + [9]), self.outptr(b), r.randrange(2))
         elif name == "peek":
-            ln = r.choice([-1, -1, 0, 1, 5, 50, 500, 5000, self.blen[b], self.blen[b] + 3])
+            ln = r.choice([-1, -1, 0, 1, 5, 50, 500, 5000, self.blen[b], self.blen[b] + 3, -7,
+                           2**63 - 1])
             self.emit("peek", b, ln, self.ptr(b), r.choice([0, 0, 1, 2, 3, 64]))
         elif name == "reserve":
             n = r.choice([0, 1, 10, 100, 1000, 4096, 5000, 20000, -1])
@@ -266,7 +345,7 @@ class Gen:
                 if r.random() < 0.9:
                     self.commit(b)
         elif name == "expand":
-            self.emit("expand", b, r.choice([0, 1, 100, 4096, 10000, 100000]))
+            self.emit("expand", b, r.choice([0, 1, 100, 4096, 10000, 100000, -1, 2**63]))
         elif name == "contig":
             self.emit("contig", b)
         elif name == "len":
@@ -278,7 +357,7 @@ class Gen:
         elif name == "addcb":
             c = r.randrange(NCB)
             if self.cb_live[c] < 0:
-                self.emit("addcb", b, c)
+                self.emit("addcb", b, c, self.cb_action())
                 self.cb_live[c] = b
         elif name == "rmcbent":
             l = [c for c in range(NCB) if self.cb_live[c] >= 0]
@@ -419,6 +498,25 @@ class Gen:
             else:
                 self.emit("remove", b, r.randint(1, 20))
 
+    def manychains(self):
+        """More chunks than one writev takes (libevent: 128 per call)."""
+        r = self.r
+        b = self.buf()
+        for _ in range(r.randint(100, 300)):
+            self.emit(r.choice(["addref", "addfile"]), b, r.randint(0, 100), r.randint(1, 30))
+        for _ in range(r.randint(1, 4)):
+            x = r.random()
+            if x < 0.4:
+                self.emit("write", b)
+            elif x < 0.7:
+                self.emit("writeatmost", b, r.choice([100, 1000, 5000, -1]))
+            elif x < 0.85:
+                self.emit("peek", b, -1, -1, r.choice([3, 64]))
+            else:
+                self.emit("readln", b, r.choice(EOLS), 1)
+        self.emit("drain", b, -1)
+        self.blen[b] = 0
+
     def frozen(self):
         r = self.r
         b = self.buf()
@@ -442,7 +540,7 @@ class Gen:
         for _ in range(r.randint(1, 3)):
             c = r.randrange(NCB)
             if self.cb_live[c] < 0:
-                self.emit("addcb", b, c)
+                self.emit("addcb", b, c, self.cb_action())
                 self.cb_live[c] = b
         for _ in range(r.randint(3, 10)):
             self.one()
@@ -456,7 +554,9 @@ class Gen:
             self.live[i] = True
         while len(self.out) < self.nops:
             x = r.random()
-            if x < 0.06:
+            if x < 0.005 and "manychains" not in self.exclude:
+                self.manychains()
+            elif x < 0.06:
                 self.fragments()
             elif x < 0.10:
                 self.frozen()
