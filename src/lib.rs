@@ -22,3 +22,7 @@ pub mod log;
 pub mod mm;
 pub mod sync;
 pub mod util;
+
+/// Every allocation honours `event_set_mem_functions` (see [`mm::EventAllocator`]).
+#[global_allocator]
+static ALLOCATOR: mm::EventAllocator = mm::EventAllocator;

@@ -99,15 +99,26 @@ pub fn errno_text(errno: i32) -> String {
 /// A broken invariant: report it, call the fatal callback, then abort (libevent's
 /// `event_errx(EVENT_ERR_ABORT_, …)`). The message must name the function.
 pub fn fatal(args: fmt::Arguments<'_>) -> ! {
+    fatal_code(ERR_ABORT, args)
+}
+
+/// libevent's `event_errx(code, …)`: report, then `event_exit(code)` — the fatal callback
+/// gets `code` and the process exits with it; without a callback, `ERR_ABORT` aborts and any
+/// other code exits.
+pub fn fatal_code(code: c_int, args: fmt::Arguments<'_>) -> ! {
     log(Severity::Err, args);
     let cb = FATAL_CB.load(Ordering::Acquire);
     if !cb.is_null() {
         // SAFETY: FATAL_CB only ever holds a `FatalCallback` stored by `set_fatal_callback`.
         let f: FatalCallback = unsafe { std::mem::transmute::<*mut (), FatalCallback>(cb) };
         // SAFETY: plain C call; libevent documents that the callback should not return.
-        unsafe { f(ERR_ABORT) };
+        unsafe { f(code) };
+        std::process::exit(code)
     }
-    std::process::abort()
+    if code == ERR_ABORT {
+        std::process::abort()
+    }
+    std::process::exit(code)
 }
 
 /// `ev_debug!("fmt", args)`: a debug-level line (only with `event_enable_debug_logging`).
@@ -125,3 +136,6 @@ macro_rules! ev_err { ($($t:tt)*) => { $crate::log::log($crate::log::Severity::E
 /// `ev_fatal!("evfoo: invariant broken")`: log, fatal callback, abort.
 #[macro_export]
 macro_rules! ev_fatal { ($($t:tt)*) => { $crate::log::fatal(format_args!($($t)*)) } }
+/// `ev_fatal_code!(1, "…")`: libevent's `event_errx(1, …)` — log, fatal callback, exit(1).
+#[macro_export]
+macro_rules! ev_fatal_code { ($code:expr, $($t:tt)*) => { $crate::log::fatal_code($code, format_args!($($t)*)) } }

@@ -93,3 +93,65 @@ pub fn strndup(bytes: &[u8]) -> *mut c_char {
     }
     p.cast()
 }
+
+/// Rust's global allocator for the whole library: every allocation evshim makes (bases,
+/// buffers, queues) goes through the program's `event_set_mem_functions` allocator when one
+/// is installed, as every libevent allocation does (programs count on that to account for
+/// or pool libevent's memory). Like libevent, the functions must be installed before any
+/// other call.
+pub struct EventAllocator;
+
+/// What plain `malloc` guarantees on the targets we build for (alignof(max_align_t)).
+const MALLOC_ALIGN: usize = 16;
+
+// SAFETY: blocks come from `malloc`/`realloc`/`free` of one allocator (the program's or
+// libc's); over-aligned layouts store the original pointer just below the aligned block.
+unsafe impl std::alloc::GlobalAlloc for EventAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        if layout.align() <= MALLOC_ALIGN {
+            return malloc(layout.size()).cast();
+        }
+        // Over-aligned: room for the alignment and for the original pointer below it.
+        let Some(total) = layout.size().checked_add(layout.align() + std::mem::size_of::<usize>()) else {
+            return std::ptr::null_mut();
+        };
+        let raw = malloc(total).cast::<u8>();
+        if raw.is_null() {
+            return raw;
+        }
+        let start = raw as usize + std::mem::size_of::<usize>();
+        let aligned = (start + layout.align() - 1) & !(layout.align() - 1);
+        // SAFETY: `aligned - 8 >= raw` and `aligned + size <= raw + total` by construction.
+        unsafe { *((aligned - std::mem::size_of::<usize>()) as *mut usize) = raw as usize };
+        aligned as *mut u8
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        if layout.align() <= MALLOC_ALIGN {
+            // SAFETY: `ptr` came from `malloc` above (GlobalAlloc contract).
+            unsafe { free(ptr.cast()) };
+        } else {
+            // SAFETY: over-aligned blocks store their original pointer just below them.
+            unsafe { free(*((ptr as usize - std::mem::size_of::<usize>()) as *const usize) as *mut c_void) };
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        if layout.align() <= MALLOC_ALIGN {
+            // SAFETY: `ptr` came from `malloc` above (GlobalAlloc contract).
+            return unsafe { realloc(ptr.cast(), new_size) }.cast();
+        }
+        // SAFETY: the layout is valid (same alignment, caller-checked size).
+        let new_layout = unsafe { std::alloc::Layout::from_size_align_unchecked(new_size, layout.align()) };
+        // SAFETY: GlobalAlloc contract, forwarded.
+        let new = unsafe { self.alloc(new_layout) };
+        if !new.is_null() {
+            // SAFETY: both blocks are live and at least min(old, new) bytes long.
+            unsafe {
+                std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+                self.dealloc(ptr, layout);
+            }
+        }
+        new
+    }
+}

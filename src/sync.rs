@@ -340,3 +340,40 @@ pub fn with<R>(lock: &Option<Lock>, f: impl FnOnce() -> R) -> R {
         f()
     }
 }
+
+/// Locks a lock the program handed us as `void *` (`evbuffer_enable_locking(buf, lock)`):
+/// a `pthread_mutex_t *` under `evthread_use_pthreads`, else an object of the program's own
+/// lock callbacks. Rare, so the backend is looked up each time.
+pub fn raw_lock(p: *mut c_void) {
+    raw_op(p, true)
+}
+
+/// Unlocks a lock taken with [`raw_lock`].
+pub fn raw_unlock(p: *mut c_void) {
+    raw_op(p, false)
+}
+
+fn raw_op(p: *mut c_void, lock: bool) {
+    if p.is_null() {
+        return;
+    }
+    let backend = *BACKEND.lock().unwrap_or_else(|e| e.into_inner());
+    match backend {
+        Backend::Off => {}
+        // SAFETY: with pthreads, lock objects are `pthread_mutex_t *` (as in libevent).
+        Backend::Pthreads => unsafe {
+            if lock {
+                libc::pthread_mutex_lock(p.cast());
+            } else {
+                libc::pthread_mutex_unlock(p.cast());
+            }
+        },
+        Backend::User(cbs, _) => {
+            let f = if lock { cbs.lock } else { cbs.unlock };
+            if let Some(f) = f {
+                // SAFETY: `p` came from the program's lock allocator (its contract).
+                unsafe { f(0, p) };
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 /* event_base_active_by_fd activates the events on that fd matching the asked
  * kinds; EV_TIMEOUT activates timed events with that fd. */
 #include <stdio.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <event2/event.h>
@@ -20,7 +21,7 @@ int main(void)
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv2) < 0)
 		return 1;
 	/* fill sv[0]'s send buffer so it is neither readable nor writable */
-	evutil_make_socket_nonblocking(sv[0]);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
 	char junk[4096] = {0};
 	while (write(sv[0], junk, sizeof junk) > 0)
 		;

@@ -1,5 +1,7 @@
 /* event_base_init_common_timeout: the same duration gives the same pointer;
- * timers added with it fire in order like ordinary timers, interleaved with them. */
+ * timers added with it fire in order like ordinary timers, interleaved with them.
+ * (Deadlines are 100ms apart: libevent runs a common-timeout queue through one
+ * internal timer, so two due at the same poll may run in a different order.) */
 #include <stdio.h>
 #include <event2/event.h>
 
@@ -12,7 +14,7 @@ static void cb(evutil_socket_t fd, short what, void *arg)
 int main(void)
 {
 	struct event_base *base = event_base_new();
-	struct timeval d30 = {0, 30000}, d30b = {0, 30000}, d60 = {0, 60000}, t45 = {0, 45000};
+	struct timeval d30 = {0, 20000}, d30b = {0, 20000}, d60 = {0, 220000}, t45 = {0, 120000};
 	const struct timeval *c30 = event_base_init_common_timeout(base, &d30);
 	const struct timeval *c30b = event_base_init_common_timeout(base, &d30b);
 	const struct timeval *c60 = event_base_init_common_timeout(base, &d60);
@@ -26,11 +28,11 @@ int main(void)
 	    event_base_init_common_timeout(base, c30) == c30);
 	printf("tv_sec preserved: %d\n", c30->tv_sec == 0 && c60->tv_sec == 0);
 
-	e[0] = evtimer_new(base, cb, "common60");
-	e[1] = evtimer_new(base, cb, "common30-first");
-	e[2] = evtimer_new(base, cb, "plain45");
-	e[3] = evtimer_new(base, cb, "common30-second");
-	e[4] = evtimer_new(base, cb, "persist-common30");
+	e[0] = evtimer_new(base, cb, "common220ms");
+	e[1] = evtimer_new(base, cb, "common20ms-first");
+	e[2] = evtimer_new(base, cb, "plain120ms");
+	e[3] = evtimer_new(base, cb, "common20ms-second");
+	e[4] = evtimer_new(base, cb, "unused");
 	evtimer_add(e[0], c60);
 	evtimer_add(e[1], c30);
 	evtimer_add(e[2], &t45);

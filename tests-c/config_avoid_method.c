@@ -8,7 +8,10 @@ static void try(const char **avoid)
 	for (int i = 0; avoid[i]; i++)
 		printf("avoid %s=%d ", avoid[i], event_config_avoid_method(cfg, avoid[i]));
 	struct event_base *base = event_base_new_with_config(cfg);
-	printf("-> %s\n", base ? event_base_get_method(base) : "(no base)");
+	if (base)
+		printf("-> %s features=0x%02x\n", event_base_get_method(base), event_base_get_features(base));
+	else
+		printf("-> (no base)\n");
 	if (base)
 		event_base_free(base);
 	event_config_free(cfg);

@@ -1,5 +1,6 @@
-/* /dev/null as an fd: epoll refuses it (event_add fails); with the poll or
- * select backend it is always readable and writable. */
+/* /dev/null as an fd: with the poll or select backend it is always readable and
+ * writable. (libevent's epoll backend refuses it, event_add fails; evshim behaves as
+ * poll does there instead: see epoll_refused_fds_act_like_poll.c.) */
 #include <stdio.h>
 #include <string.h>
 #include <fcntl.h>
@@ -42,7 +43,6 @@ static void run(const char *avoid1, const char *avoid2)
 int main(void)
 {
 	event_set_log_callback(quiet);
-	run(NULL, NULL);
 	run("epoll", NULL);
 	run("epoll", "poll");
 	return 0;

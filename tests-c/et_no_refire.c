@@ -1,5 +1,6 @@
 /* EV_ET: a partial read does not refire until new data arrives. */
 #include <stdio.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <event2/event.h>
@@ -23,7 +24,7 @@ int main(void)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 		return 1;
-	evutil_make_socket_nonblocking(sv[0]);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
 	printf("method supports EV_ET: %d\n",
 	    (event_base_get_features(base) & EV_FEATURE_ET) != 0);
 	ev = event_new(base, sv[0], EV_READ | EV_PERSIST | EV_ET, on_read, NULL);

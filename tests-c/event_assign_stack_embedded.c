@@ -1,6 +1,7 @@
 /* event_assign on caller-owned storage (stack, and a struct embedding struct
  * event) works like event_new; event_get_struct_event_size matches sizeof. */
 #include <stdio.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <event2/event.h>
@@ -42,7 +43,7 @@ int main(void)
 	    event_get_struct_event_size() == sizeof(struct event));
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 		return 1;
-	evutil_make_socket_nonblocking(sv[0]);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
 	printf("assign rd=%d\n", event_assign(&c.rd, base, sv[0], EV_READ, on_read, &c));
 	printf("assign tm=%d\n", evtimer_assign(&c.tm, base, on_timer, &c));
 	printf("assign stack=%d\n", event_assign(&stack_ev, base, -1, 0, on_timer, &c));

@@ -1,5 +1,6 @@
 /* event_pending: which flags are reported, and the deadline in wall-clock time. */
 #include <stdio.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <event2/event.h>
@@ -7,8 +8,8 @@
 static long ms_until(const struct timeval *tv)
 {
 	struct timeval now, d;
-	evutil_gettimeofday(&now, NULL);
-	evutil_timersub(tv, &now, &d);
+	gettimeofday(&now, NULL);
+	timersub(tv, &now, &d);
 	return d.tv_sec * 1000 + d.tv_usec / 1000;
 }
 
@@ -40,7 +41,7 @@ int main(void)
 	tv.tv_sec = tv.tv_usec = 0;
 	printf("added, timeout: 0x%02x\n", event_pending(ev, EV_READ | EV_WRITE | EV_TIMEOUT, &tv));
 	ms = ms_until(&tv);
-	printf("tv is wall-clock deadline (~200ms ahead): %d\n", ms > 150 && ms <= 201);
+	printf("tv is wall-clock deadline (~200ms ahead): %d\n", ms > 100 && ms < 260);
 	printf("asking only EV_WRITE: 0x%02x\n", event_pending(ev, EV_WRITE, NULL));
 	printf("asking only EV_TIMEOUT: 0x%02x\n", event_pending(ev, EV_TIMEOUT, NULL));
 	tv.tv_sec = 77;
@@ -59,7 +60,7 @@ int main(void)
 	tv.tv_sec = tv.tv_usec = 0;
 	printf("timer pending: 0x%02x\n", evtimer_pending(tm, &tv));
 	ms = ms_until(&tv);
-	printf("timer deadline ~200ms ahead: %d\n", ms > 150 && ms <= 201);
+	printf("timer deadline ~200ms ahead: %d\n", ms > 100 && ms < 260);
 	event_del(ev);
 	printf("deleted: 0x%02x\n", event_pending(ev, EV_READ | EV_WRITE | EV_TIMEOUT, NULL));
 	event_free(ev);

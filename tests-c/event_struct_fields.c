@@ -3,6 +3,7 @@
  * Programs built against libevent's headers read these fields directly, so
  * evshim must keep them in the same places with the same values. */
 #include <stdio.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <signal.h>
 #include <unistd.h>
@@ -47,7 +48,7 @@ int main(void)
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 		return 1;
 	event_base_priority_init(base, 4);
-	evutil_make_socket_nonblocking(sv[0]);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
 	event_assign(&ev, base, sv[0], EV_READ | EV_PERSIST, cb, &ev);
 	printf("ev_fd matches: %d EVENT_FD matches: %d ev_base ok=%d ev_arg ok=%d ev_callback ok=%d\n",
 	    ev.ev_fd == sv[0], EVENT_FD(&ev) == sv[0], ev.ev_base == base, ev.ev_evcallback.evcb_arg == &ev,

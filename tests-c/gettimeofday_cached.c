@@ -2,13 +2,14 @@
  * time (stable while the callback sleeps) until event_base_update_cache_time;
  * EVENT_BASE_FLAG_NO_CACHE_TIME disables the cache. */
 #include <stdio.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include <event2/event.h>
 
 static long ms_between(const struct timeval *a, const struct timeval *b)
 {
 	struct timeval d;
-	evutil_timersub(b, a, &d);
+	timersub(b, a, &d);
 	return d.tv_sec * 1000 + d.tv_usec / 1000;
 }
 
@@ -25,8 +26,8 @@ static void cb(evutil_socket_t fd, short what, void *arg)
 	printf("  update_cache_time=%d\n", event_base_update_cache_time(base));
 	event_base_gettimeofday_cached(base, &c);
 	printf("  advanced after update: %d\n", ms_between(&a, &c) >= 20);
-	evutil_gettimeofday(&real, NULL);
-	printf("  close to real time: %d\n", ms_between(&c, &real) > -10 && ms_between(&c, &real) < 10);
+	gettimeofday(&real, NULL);
+	printf("  close to real time: %d\n", ms_between(&c, &real) > -50 && ms_between(&c, &real) < 50);
 }
 
 static void run(int flags, const char *label)

@@ -1,5 +1,6 @@
 /* A level-triggered persistent read event keeps firing while unread data remains. */
 #include <stdio.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <event2/event.h>
@@ -27,7 +28,7 @@ int main(void)
 	base = event_base_new();
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 		return 1;
-	evutil_make_socket_nonblocking(sv[0]);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
 	ev = event_new(base, sv[0], EV_READ | EV_PERSIST, on_read, NULL);
 	event_add(ev, NULL);
 	if (write(sv[1], "abcdefgh", 8) != 8)

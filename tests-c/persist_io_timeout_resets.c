@@ -31,17 +31,17 @@ static void writer(evutil_socket_t fd, short what, void *arg)
 int main(void)
 {
 	struct event_base *base = event_base_new();
-	struct timeval t100 = {0, 100000}, t60 = {0, 60000}, t140 = {0, 140000}, t290 = {0, 290000};
+	struct timeval t200 = {0, 200000}, t60 = {0, 60000}, t180 = {0, 180000}, t480 = {0, 480000};
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 		return 1;
-	/* timeout 100ms; data at 60ms and 140ms (each within 100ms of the last
-	 * activation); then quiet: EV_TIMEOUT at ~240ms; loop ends at 290ms */
+	/* timeout 200ms; data at 60ms and 180ms (each well within 200ms of the last
+	 * activation); then quiet: EV_TIMEOUT at ~380ms; loop ends at 480ms */
 	struct event *io = event_new(base, sv[0], EV_READ | EV_PERSIST, on_io, NULL);
-	event_add(io, &t100);
+	event_add(io, &t200);
 	event_base_once(base, -1, EV_TIMEOUT, writer, "a", &t60);
-	event_base_once(base, -1, EV_TIMEOUT, writer, "b", &t140);
-	event_base_loopexit(base, &t290);
+	event_base_once(base, -1, EV_TIMEOUT, writer, "b", &t180);
+	event_base_loopexit(base, &t480);
 	int r = event_base_dispatch(base);
 	printf("dispatch=%d still pending=0x%02x\n", r, event_pending(io, EV_READ | EV_TIMEOUT, NULL));
 	event_free(io);

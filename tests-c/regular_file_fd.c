@@ -1,4 +1,5 @@
-/* A regular file fd: epoll refuses it; poll reports it ready. */
+/* A regular file fd: poll reports it ready. (libevent's epoll backend refuses it;
+ * evshim behaves as poll does there instead: see epoll_refused_fds_act_like_poll.c.) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <fcntl.h>
@@ -43,7 +44,6 @@ int main(void)
 	if (write(fd, "data", 4) != 4)
 		return 1;
 	event_set_log_callback(logcb);
-	run(fd, NULL);
 	run(fd, "epoll");
 	close(fd);
 	return 0;

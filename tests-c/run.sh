@@ -37,8 +37,9 @@ run_bin() {
     local label=$1; shift
     # ulimit -f: a runaway test dies of SIGXFSZ at 4 MB of output instead of filling the disk.
     # shellcheck disable=SC2086
-    (ulimit -f 8192; exec timeout -k 5 "$TEST_TIMEOUT" "$@" $ARGS) \
-        >"$OUT/$NAME.$label.out" 2>"$OUT/$NAME.$label.err" </dev/null
+    # The outer 2>/dev/null keeps bash's "Killed"/"User defined signal" notices off the report.
+    { (ulimit -f 8192; exec timeout -k 5 "$TEST_TIMEOUT" "$@" $ARGS) \
+        >"$OUT/$NAME.$label.out" 2>"$OUT/$NAME.$label.err" </dev/null; } 2>/dev/null
     echo $? >"$OUT/$NAME.$label.rc"
 }
 
@@ -120,7 +121,8 @@ one_test() {
     # event2 header the test includes must exist in our include/, and our
     # libraries must be there (else the compiler/linker falls back to /usr).
     local h
-    for h in $(sed -n 's|^[[:space:]]*#[[:space:]]*include[[:space:]]*<\(event2/[^>]*\)>.*|\1|p' "$src"); do
+    for h in $(sed -n 's|^[[:space:]]*#[[:space:]]*include[[:space:]]*<\(event2/[^>]*\)>.*|\1|p;
+                     s|^[[:space:]]*#[[:space:]]*include[[:space:]]*<\(ev[a-z]*\.h\)>.*|\1|p' "$src"); do
         if [ ! -e "include/$h" ]; then
             echo "--- $NAME: evshim has no include/$h" >>"$report"
             verdict fail "no include/$h in evshim"; return

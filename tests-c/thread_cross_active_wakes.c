@@ -1,6 +1,7 @@
 /* With pthreads enabled, event_active/event_add from another thread wakes a
  * loop blocked in dispatch. */
 #include <stdio.h>
+#include <sys/time.h>
 #include <pthread.h>
 #include <unistd.h>
 #include <event2/event.h>
@@ -52,12 +53,12 @@ int main(void)
 	timer = evtimer_new(base, on_timer, NULL);
 	keepalive = evtimer_new(base, on_timer, NULL);
 	evtimer_add(keepalive, &ten_s);
-	evutil_gettimeofday(&start, NULL);
+	gettimeofday(&start, NULL);
 	pthread_create(&th, NULL, worker, NULL);
 	int r = event_base_dispatch(base);
-	evutil_gettimeofday(&end, NULL);
+	gettimeofday(&end, NULL);
 	pthread_join(th, NULL);
-	evutil_timersub(&end, &start, &d);
+	timersub(&end, &start, &d);
 	printf("dispatch=%d user=%d timer=%d woke well before 10s=%d\n", r, user_calls, timer_calls,
 	    d.tv_sec < 5);
 	event_free(user);

@@ -12,14 +12,13 @@ static void tick(evutil_socket_t fd, short what, void *arg)
 	struct timeval now, d;
 	(void)fd;
 	count++;
-	evutil_gettimeofday(&now, NULL);
-	evutil_timersub(&now, &start, &d);
+	gettimeofday(&now, NULL);
+	timersub(&now, &start, &d);
 	long ms = d.tv_sec * 1000 + d.tv_usec / 1000;
-	/* tick n is due at n*40ms: not early (beyond the
-	 * 4ms granularity of the coarse monotonic clock libevent uses by default), and (libevent schedules each
-	 * period from the previous deadline) lateness does not accumulate */
-	printf("tick %d what=0x%02x not early=%d not a period late=%d pending=%d\n", count,
-	    what, ms >= count * 40 - 10, ms < (count + 1) * 40,
+	/* tick n is due at n*40ms: never early (beyond the 4ms granularity of the
+	 * coarse monotonic clock libevent uses by default); lateness is not checked,
+	 * it depends on the machine's load */
+	printf("tick %d what=0x%02x not early=%d pending=%d\n", count, what, ms >= count * 40 - 10,
 	    event_pending(self, EV_TIMEOUT, NULL));
 	if (count == 4)
 		event_del(self);
@@ -31,7 +30,7 @@ int main(void)
 	struct timeval tv = {0, 40000};
 	struct event *ev = event_new(base, -1, EV_PERSIST, tick, event_self_cbarg());
 
-	evutil_gettimeofday(&start, NULL);
+	gettimeofday(&start, NULL);
 	event_add(ev, &tv);
 	int r = event_base_dispatch(base);
 	printf("dispatch=%d count=%d\n", r, count);

@@ -12,6 +12,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -98,8 +99,8 @@ int main(void)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 		return 1;
-	evutil_make_socket_nonblocking(sv[0]);
-	evutil_make_socket_nonblocking(sv[1]);
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
 	d.client_fd = sv[0];
 	d.server_fd = sv[1];
 

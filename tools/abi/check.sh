@@ -12,7 +12,7 @@
 # ABI_HEADERS lists the headers evshim claims complete.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ABI_HEADERS=${ABI_HEADERS:-"event event_compat util thread"}
+ABI_HEADERS=${ABI_HEADERS:-"event event_compat util thread buffer buffer_compat"}
 SYS=${SYSTEM_INCLUDE:-/usr/include}
 out=build/abi
 rm -rf "$out"; mkdir -p "$out"
@@ -59,7 +59,7 @@ done
 # 3. Layout and constants, built both ways.
 defs=""
 case " $ABI_HEADERS " in *" buffer "*) defs="-DABI_BUFFER" ;; esac
-python3 tools/abi/gen_constants.py "$SYS" "$gen" $ABI_HEADERS > "$out/constants.c"
+python3 tools/abi/gen_constants.py "$SYS" "$gen" $ABI_HEADERS event_struct > "$out/constants.c"
 for side in libevent evshim; do
   if [ $side = libevent ]; then inc="-I $SYS"; else inc="-I include"; fi
   for prog in layout constants; do

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# Build every bench/bench_*.c twice -- against the system libevent (pkg-config)
+# and against evshim (include/ + build/lib) -- run both builds alternately in
+# this one invocation, and print per-workload medians and the ratio
+# evshim/libevent (< 1 means evshim is faster).  Called by `make bench` after
+# `make lib`.  Benchmarks are not tests: nothing here fails on a timing.
+#
+# Environment:
+#   BENCH_REPS=N       invocations of each build (default 4; median taken);
+#                      0 = only build them (build/bench/<bench>.<lib>)
+#   BENCH_METRIC=cpu   compare process CPU time of the timed sections (the
+#                      default: robust on a shared machine) or wall (=wall
+#                      clock); the last column is always the wall-clock ratio
+#   BENCH_ONLY=substr  only workloads whose label contains substr
+#   BENCH_QUICK=1      fewer runs per workload (smoke run, noisy numbers)
+#   BENCH_CPU=k        pin the benchmarks to CPU k with taskset
+#   EVSHIM_ROOT=dir    benchmark the evshim tree in dir (its include/ and
+#                      build/lib) instead of this one
+#   CC                 compiler (default cc)
+# Output: the table on stdout; build/bench/results.{txt,md}; raw lines and
+# build logs under build/bench/.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+ROOT=$PWD
+OUT=$ROOT/build/bench
+EVSHIM_ROOT=${EVSHIM_ROOT:-$ROOT}
+EVSHIM_ROOT=$(cd "$EVSHIM_ROOT" && pwd) || exit 1
+INC=$EVSHIM_ROOT/include
+LIBDIR=$EVSHIM_ROOT/build/lib
+CC=${CC:-cc}
+REPS=${BENCH_REPS:-4}
+METRIC=${BENCH_METRIC:-cpu}
+case $METRIC in cpu|wall) ;; *) echo "bench: BENCH_METRIC must be cpu or wall" >&2; exit 1;; esac
+BENCHES=(dispatch cascade timers buffer)
+CFLAGS_COMMON="-O2 -Wall"
+
+rm -rf "$OUT"
+mkdir -p "$OUT/raw"
+
+if ! LE_FLAGS=$(pkg-config --cflags --libs libevent 2>/dev/null); then
+	echo "bench: pkg-config cannot find the system libevent (libevent-dev)" >&2
+	exit 1
+fi
+have_evshim=1
+if [ ! -e "$LIBDIR/libevent-2.1.so.7" ]; then
+	echo "bench: $LIBDIR/libevent-2.1.so.7 missing (run 'make lib'); libevent only" >&2
+	have_evshim=0
+fi
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+PIN=()
+if [ -n "${BENCH_CPU:-}" ] && command -v taskset >/dev/null; then
+	PIN=(taskset -c "$BENCH_CPU")
+fi
+
+declare -A status	# status[bench.lib] = ok | skip:<why> | fail
+notes=()
+
+for b in "${BENCHES[@]}"; do
+	src=bench/bench_$b.c
+	# shellcheck disable=SC2086
+	if $CC $CFLAGS_COMMON "$src" $LE_FLAGS -o "$OUT/$b.libevent" \
+	    >"$OUT/$b.libevent.build.log" 2>&1; then
+		status[$b.libevent]=ok
+	else
+		status[$b.libevent]="skip:libevent build failed"
+		notes+=("bench_$b: libevent build failed, see build/bench/$b.libevent.build.log")
+	fi
+
+	[ $have_evshim = 1 ] || { status[$b.evshim]="skip:no build/lib"; continue; }
+	# Our headers must be the ones compiled in: a header missing from
+	# include/event2 would silently fall back to /usr/include/event2.
+	sys_hdrs=$($CC -I"$INC" -M "$src" 2>/dev/null | tr ' \\' '\n\n' |
+		grep -o '/usr/include/event2/[^ ]*' | sort -u | tr '\n' ' ')
+	if [ -n "$sys_hdrs" ]; then
+		status[$b.evshim]="skip:evshim header missing"
+		notes+=("bench_$b: evshim build skipped: include/event2 lacks ${sys_hdrs//\/usr\/include\//}")
+		continue
+	fi
+	# shellcheck disable=SC2086
+	if $CC $CFLAGS_COMMON -I"$INC" "$src" -L"$LIBDIR" -levent \
+	    -Wl,-rpath,"$LIBDIR" -o "$OUT/$b.evshim" \
+	    >"$OUT/$b.evshim.build.log" 2>&1; then
+		status[$b.evshim]=ok
+	else
+		status[$b.evshim]="skip:evshim build failed"
+		missing=$(grep -o "undefined reference to \`[^']*'" "$OUT/$b.evshim.build.log" |
+			sed "s/undefined reference to \`//; s/'//" | sort -u | head -8 | tr '\n' ' ')
+		if [ -n "$missing" ]; then
+			notes+=("bench_$b: evshim build failed to link (undefined: $missing...)")
+		else
+			notes+=("bench_$b: evshim build failed, see build/bench/$b.evshim.build.log")
+		fi
+	fi
+done
+
+run_one() { # bench lib rep
+	local b=$1 lib=$2 rep=$3 rc
+	[ "${status[$b.$lib]}" = ok ] || return 0
+	"${PIN[@]}" "$OUT/$b.$lib" >"$OUT/raw/$b.$lib.$rep" 2>"$OUT/raw/$b.$lib.$rep.err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		# Lines printed before the failure passed their own checks and
+		# are kept; the binary is not run again.
+		status[$b.$lib]=fail
+		notes+=("bench_$b ($lib) exited $rc in repetition $rep: $(tail -n 1 "$OUT/raw/$b.$lib.$rep.err")")
+	fi
+}
+
+# BENCH_REPS=0: build only (bench/instr.sh uses the binaries).
+if [ "$REPS" = 0 ]; then
+	for n in "${notes[@]}"; do echo "note: $n"; done
+	exit 0
+fi
+
+# Throw-away warm-up so the first measured binary does not pay for a cold
+# CPU/page cache (seen as a few % bias towards whichever build runs second).
+if [ "${status[dispatch.libevent]}" = ok ]; then
+	BENCH_QUICK=1 BENCH_ONLY=pipes=100 "${PIN[@]}" "$OUT/dispatch.libevent" >/dev/null 2>&1
+fi
+
+for ((rep = 1; rep <= REPS; rep++)); do
+	for b in "${BENCHES[@]}"; do
+		# Alternate which build goes first to cancel warm-up/drift bias.
+		if ((rep % 2)); then
+			run_one "$b" libevent $rep; run_one "$b" evshim $rep
+		else
+			run_one "$b" evshim $rep; run_one "$b" libevent $rep
+		fi
+	done
+done
+
+# Pair lines on their label (everything before usec_per_run=) and take the
+# median over repetitions.
+for lib in libevent evshim; do
+	for b in "${BENCHES[@]}"; do
+		cat "$OUT"/raw/"$b".$lib.* 2>/dev/null | grep ' usec_per_run=' | sed "s/^/$lib /"
+	done
+done >"$OUT/raw/all"
+
+awk -v md="$OUT/results.md" -v metric="$METRIC" '
+function median(s,   a, n, i, j, t) {
+	n = split(s, a, " ")
+	for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+	return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function fmt(x) { return x == "" ? "-" : sprintf("%.1f", x) }
+function ratio(a, b) { return (a != "" && b != "" && a > 0) ? sprintf("%.2f", b / a) : "-" }
+{
+	# "<lib> <label fields...> usec_per_run=W [cpu_usec_per_run=C]"
+	lib = $1; key = ""; wall = ""; cpu = ""
+	for (f = 2; f <= NF; f++) {
+		if ($f ~ /^usec_per_run=/) { wall = substr($f, 14) }
+		else if ($f ~ /^cpu_usec_per_run=/) { cpu = substr($f, 18) }
+		else key = key (key == "" ? "" : " ") $f
+	}
+	if (cpu == "") cpu = wall
+	if (!(key in seen)) { seen[key] = 1; order[++nk] = key }
+	wv[lib, key] = wv[lib, key] " " wall
+	cv[lib, key] = cv[lib, key] " " cpu
+}
+END {
+	w = 10; for (i = 1; i <= nk; i++) if (length(order[i]) > w) w = length(order[i])
+	printf "%-*s %14s %14s %8s %10s\n", w, "workload (" metric " µs/run)", "libevent", "evshim", "ev/le", "wall ev/le"
+	printf "| workload | libevent µs/run | evshim µs/run | evshim/libevent | wall-clock ratio |\n|---|---:|---:|---:|---:|\n" > md
+	for (i = 1; i <= nk; i++) {
+		k = order[i]
+		lw = (("libevent", k) in wv) ? median(wv["libevent", k]) : ""
+		ew = (("evshim", k) in wv) ? median(wv["evshim", k]) : ""
+		lc = (("libevent", k) in cv) ? median(cv["libevent", k]) : ""
+		ec = (("evshim", k) in cv) ? median(cv["evshim", k]) : ""
+		le = metric == "wall" ? lw : lc; ev = metric == "wall" ? ew : ec
+		r = ratio(le, ev)
+		if (r != "-") { lsum += log(ev / le); nr++ }
+		printf "%-*s %14s %14s %8s %10s\n", w, k, fmt(le), fmt(ev), r, ratio(lw, ew)
+		printf "| `%s` | %s | %s | %s | %s |\n", k, fmt(le), fmt(ev), r, ratio(lw, ew) > md
+	}
+	if (nr) printf "geometric mean of evshim/libevent (%s time) over %d workloads: %.2f\n", metric, nr, exp(lsum / nr)
+}' "$OUT/raw/all" | tee "$OUT/results.txt"
+
+{
+	echo
+	echo "times: $METRIC time of the timed section; repetitions: $REPS per build (alternating); each value is the median over repetitions of each run's median"
+	echo "libevent: $(pkg-config --modversion libevent) (system)   evshim: $(git -C "$EVSHIM_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($EVSHIM_ROOT)"
+	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') x$(nproc)   kernel: $(uname -r)"
+	echo "load average before: $LOAD_BEFORE   after: $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null) (other work on the machine inflates the spread)"
+	for n in "${notes[@]}"; do echo "note: $n"; done
+	busy=$(awk -v n="$(nproc)" '{ print ($1 > n / 2) ? 1 : 0 }' /proc/loadavg)
+	if [ "$busy" = 1 ] || awk -v l="${LOAD_BEFORE%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }'; then
+		echo "note: the machine was busy (load average above half the CPUs): time ratios are unreliable; bench/instr.sh counts instructions reproducibly"
+	fi
+} | tee -a "$OUT/results.txt"
+exit 0

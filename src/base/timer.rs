@@ -1,0 +1,269 @@
+//! Timers: the min-heap of pending timeouts (index kept inside `struct event`), timeval
+//! arithmetic, the monotonic clock, and the common-timeout encoding.
+//!
+//! The heap follows libevent's sift rules exactly (same comparisons, same hole moves), so
+//! timers with equal deadlines fire in the same order as with libevent.
+
+use std::ffi::c_int;
+
+use libc::timeval;
+
+use super::event::event;
+
+pub(crate) const MICROSECONDS_MASK: i64 = 0x000f_ffff;
+pub(crate) const COMMON_TIMEOUT_IDX_MASK: i64 = 0x0ff0_0000;
+pub(crate) const COMMON_TIMEOUT_IDX_SHIFT: u32 = 20;
+pub(crate) const COMMON_TIMEOUT_MASK: i64 = 0xf000_0000;
+pub(crate) const COMMON_TIMEOUT_MAGIC: i64 = 0x5000_0000;
+pub(crate) const MAX_COMMON_TIMEOUTS: usize = 256;
+
+#[inline]
+pub(crate) fn tv_zero() -> timeval {
+    timeval { tv_sec: 0, tv_usec: 0 }
+}
+
+#[inline]
+pub(crate) fn tv_gt(a: &timeval, b: &timeval) -> bool {
+    if a.tv_sec == b.tv_sec {
+        a.tv_usec > b.tv_usec
+    } else {
+        a.tv_sec > b.tv_sec
+    }
+}
+
+/// `evutil_timeradd`.
+#[inline]
+pub(crate) fn tv_add(a: &timeval, b: &timeval) -> timeval {
+    let mut r = timeval { tv_sec: a.tv_sec + b.tv_sec, tv_usec: a.tv_usec + b.tv_usec };
+    if r.tv_usec >= 1_000_000 {
+        r.tv_sec += 1;
+        r.tv_usec -= 1_000_000;
+    }
+    r
+}
+
+/// `evutil_timersub`.
+#[inline]
+pub(crate) fn tv_sub(a: &timeval, b: &timeval) -> timeval {
+    let mut r = timeval { tv_sec: a.tv_sec - b.tv_sec, tv_usec: a.tv_usec - b.tv_usec };
+    if r.tv_usec < 0 {
+        r.tv_sec -= 1;
+        r.tv_usec += 1_000_000;
+    }
+    r
+}
+
+#[inline]
+pub(crate) fn tv_isset(a: &timeval) -> bool {
+    a.tv_sec != 0 || a.tv_usec != 0
+}
+
+/// Milliseconds for epoll_wait, rounded up like `evutil_tv_to_msec_`; -1 on overflow.
+pub(crate) fn tv_to_msec(tv: &timeval) -> i64 {
+    if tv.tv_usec > 1_000_000 || tv.tv_sec > (i64::MAX / 1000) - 1 {
+        return -1;
+    }
+    tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000
+}
+
+/// Monotonic time, coarse unless `precise` (libevent: CLOCK_MONOTONIC_COARSE unless
+/// EVENT_BASE_FLAG_PRECISE_TIMER).
+#[inline]
+pub(crate) fn monotonic(precise: bool) -> timeval {
+    let clk = if precise { libc::CLOCK_MONOTONIC } else { libc::CLOCK_MONOTONIC_COARSE };
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `ts` is a valid out-pointer.
+    unsafe { libc::clock_gettime(clk, &mut ts) };
+    timeval { tv_sec: ts.tv_sec, tv_usec: ts.tv_nsec / 1000 }
+}
+
+/// Wall-clock time (`evutil_gettimeofday`).
+#[inline]
+pub(crate) fn wallclock() -> timeval {
+    let mut tv = tv_zero();
+    // SAFETY: valid out-pointer; NULL timezone.
+    unsafe { libc::gettimeofday(&mut tv, std::ptr::null_mut()) };
+    tv
+}
+
+/// Whether `tv` carries the common-timeout magic for a base with `n` common timeouts.
+#[inline]
+pub(crate) fn is_common_timeout(tv: &timeval, n: usize) -> bool {
+    (tv.tv_usec & COMMON_TIMEOUT_MASK) == COMMON_TIMEOUT_MAGIC
+        && (((tv.tv_usec & COMMON_TIMEOUT_IDX_MASK) >> COMMON_TIMEOUT_IDX_SHIFT) as usize) < n
+}
+
+#[inline]
+pub(crate) fn common_timeout_idx(tv: &timeval) -> usize {
+    ((tv.tv_usec & COMMON_TIMEOUT_IDX_MASK) >> COMMON_TIMEOUT_IDX_SHIFT) as usize
+}
+
+/// The min-heap of events with a pending (non-common) timeout.
+#[derive(Default)]
+pub(crate) struct MinHeap {
+    p: Vec<*mut event>,
+}
+
+#[inline]
+unsafe fn greater(a: *mut event, b: *mut event) -> bool {
+    // SAFETY: heap members are live events (the caller keeps them alive while added).
+    unsafe { tv_gt(&(*a).ev_timeout, &(*b).ev_timeout) }
+}
+
+impl MinHeap {
+    #[inline]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.p.is_empty()
+    }
+    #[inline]
+    pub(crate) fn top(&self) -> *mut event {
+        self.p.first().copied().unwrap_or(std::ptr::null_mut())
+    }
+    pub(crate) fn iter(&self) -> impl Iterator<Item = *mut event> + '_ {
+        self.p.iter().copied()
+    }
+
+    /// # Safety
+    /// `e` is a live event not in the heap.
+    pub(crate) unsafe fn push(&mut self, e: *mut event) {
+        let n = self.p.len();
+        self.p.push(e);
+        // SAFETY: forwarded.
+        unsafe { self.shift_up(n, e) };
+    }
+
+    /// # Safety
+    /// `e` is a live event; if its index is -1 nothing happens.
+    pub(crate) unsafe fn erase(&mut self, e: *mut event) {
+        // SAFETY: `e` is live per the caller.
+        let idx = unsafe { (*e).heap_idx() };
+        if idx < 0 {
+            return;
+        }
+        let idx = idx as usize;
+        let last = self.p.pop().expect("heap member in empty heap");
+        if idx < self.p.len() {
+            let parent = idx.wrapping_sub(1) / 2;
+            // SAFETY: all pointers in the heap are live.
+            unsafe {
+                if idx > 0 && greater(self.p[parent], last) {
+                    self.shift_up_unconditional(idx, last);
+                } else {
+                    self.shift_down(idx, last);
+                }
+            }
+        }
+        // SAFETY: `e` is live.
+        unsafe { (*e).set_heap_idx(-1) };
+    }
+
+    unsafe fn set(&mut self, i: usize, e: *mut event) {
+        self.p[i] = e;
+        // SAFETY: heap members are live.
+        unsafe { (*e).set_heap_idx(i as c_int) };
+    }
+
+    unsafe fn shift_up_unconditional(&mut self, mut hole: usize, e: *mut event) {
+        let mut parent = (hole - 1) / 2;
+        // SAFETY (whole fn): heap members are live.
+        unsafe {
+            loop {
+                self.set(hole, self.p[parent]);
+                hole = parent;
+                if hole == 0 {
+                    break;
+                }
+                parent = (hole - 1) / 2;
+                if !greater(self.p[parent], e) {
+                    break;
+                }
+            }
+            self.set(hole, e);
+        }
+    }
+
+    unsafe fn shift_up(&mut self, mut hole: usize, e: *mut event) {
+        // SAFETY (whole fn): heap members are live.
+        unsafe {
+            while hole > 0 {
+                let parent = (hole - 1) / 2;
+                if !greater(self.p[parent], e) {
+                    break;
+                }
+                self.set(hole, self.p[parent]);
+                hole = parent;
+            }
+            self.set(hole, e);
+        }
+    }
+
+    unsafe fn shift_down(&mut self, mut hole: usize, e: *mut event) {
+        let n = self.p.len();
+        let mut min_child = 2 * (hole + 1);
+        // SAFETY (whole fn): heap members are live.
+        unsafe {
+            while min_child <= n {
+                if min_child == n || greater(self.p[min_child], self.p[min_child - 1]) {
+                    min_child -= 1;
+                }
+                if !greater(e, self.p[min_child]) {
+                    break;
+                }
+                self.set(hole, self.p[min_child]);
+                hole = min_child;
+                min_child = 2 * (hole + 1);
+            }
+            self.set(hole, e);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev_at(usec: i64) -> Box<event> {
+        // SAFETY: an all-zero struct event is a valid (unassigned) event.
+        let mut e: Box<event> = Box::new(unsafe { std::mem::zeroed() });
+        e.ev_timeout = timeval { tv_sec: 0, tv_usec: usec };
+        e.set_heap_idx(-1);
+        e
+    }
+
+    #[test]
+    fn heap_pops_in_deadline_order_and_erases_anywhere() {
+        let mut evs: Vec<Box<event>> = [50, 10, 40, 30, 20, 60, 5].iter().map(|&u| ev_at(u)).collect();
+        let mut h = MinHeap::default();
+        for e in evs.iter_mut() {
+            // SAFETY: boxes outlive the heap.
+            unsafe { h.push(&mut **e) };
+        }
+        // Erase a middle element (40).
+        // SAFETY: member of the heap.
+        unsafe { h.erase(&mut *evs[2]) };
+        assert_eq!(evs[2].heap_idx(), -1);
+        let mut out = vec![];
+        while !h.is_empty() {
+            let t = h.top();
+            // SAFETY: live boxes.
+            unsafe {
+                out.push((*t).ev_timeout.tv_usec);
+                h.erase(t);
+            }
+        }
+        assert_eq!(out, vec![5, 10, 20, 30, 50, 60]);
+    }
+
+    #[test]
+    fn timeval_math_and_msec_rounding() {
+        let a = timeval { tv_sec: 1, tv_usec: 900_000 };
+        let b = timeval { tv_sec: 0, tv_usec: 200_000 };
+        let s = tv_add(&a, &b);
+        assert_eq!((s.tv_sec, s.tv_usec), (2, 100_000));
+        let d = tv_sub(&b, &a);
+        assert_eq!((d.tv_sec, d.tv_usec), (-2, 300_000));
+        assert_eq!(tv_to_msec(&timeval { tv_sec: 0, tv_usec: 1 }), 1);
+        assert!(is_common_timeout(&timeval { tv_sec: 0, tv_usec: COMMON_TIMEOUT_MAGIC | 5 }, 1));
+        assert!(!is_common_timeout(&timeval { tv_sec: 0, tv_usec: COMMON_TIMEOUT_MAGIC | (1 << 20) }, 1));
+    }
+}

@@ -1,0 +1,323 @@
+//! One chain: a block of memory and the window `[misalign, misalign + off)` of it that holds
+//! the buffer's bytes. Owned chains carry their storage inline (one allocation per chain);
+//! reference, file-segment and multicast chains point at memory owned elsewhere.
+//!
+//! Capacities follow libevent's policy exactly (a power of two of at least 1024 bytes,
+//! minus libevent's 48-byte chain header), because they are visible to programs through
+//! `evbuffer_reserve_space`, `evbuffer_peek` and `evbuffer_get_contiguous_space`.
+
+use std::alloc::{alloc, dealloc, Layout};
+use std::ffi::c_void;
+use std::ptr::NonNull;
+
+use super::file::FileSegment;
+use super::Evbuffer;
+
+/// `sizeof(struct evbuffer_chain)` in libevent on LP64: capacities subtract it.
+pub(crate) const LE_CHAIN_HDR: usize = 48;
+pub(crate) const MIN_BUFFER_SIZE: usize = 1024;
+/// `EVBUFFER_CHAIN_MAX` (off_t and size_t are both 64-bit here).
+pub(crate) const CHAIN_MAX: usize = isize::MAX as usize;
+
+// Chain flags, libevent's values.
+pub(crate) const FILESEGMENT: u32 = 0x0001;
+pub(crate) const SENDFILE: u32 = 0x0002;
+pub(crate) const REFERENCE: u32 = 0x0004;
+pub(crate) const IMMUTABLE: u32 = 0x0008;
+pub(crate) const MULTICAST: u32 = 0x0080;
+
+pub type RefCleanup = unsafe extern "C" fn(data: *const c_void, datalen: usize, extra: *mut c_void);
+
+#[derive(Clone, Copy)]
+pub(crate) enum Kind {
+    /// `evbuffer_add_reference`: the caller's memory, released through `cleanup`.
+    Reference { cleanup: Option<RefCleanup>, extra: *mut c_void },
+    /// A window onto a file segment (mapped, read into memory, or sent with sendfile).
+    File { seg: NonNull<FileSegment> },
+    /// `evbuffer_add_buffer_reference`: shares `parent`'s bytes, keeps `source` alive.
+    Multicast { source: NonNull<Evbuffer>, parent: NonNull<Chain> },
+}
+
+/// A chain's header. Owned chains keep their storage right after it, in the same
+/// allocation, which is exactly libevent's size (header plus capacity is a power of two), so
+/// the C allocator serves them from the same fast bins. Chains of memory owned elsewhere
+/// carry a [`Kind`] after the header instead; their flags say which.
+pub(crate) struct Chain {
+    pub buffer: *mut u8,
+    pub buffer_len: usize,
+    /// Unused bytes before the data; for sendfile chains, the offset in the file.
+    pub misalign: usize,
+    pub off: usize,
+    pub flags: u32,
+    pub refcnt: u32,
+}
+
+/// Flags of chains that carry a [`Kind`].
+pub(crate) const FOREIGN: u32 = REFERENCE | FILESEGMENT | MULTICAST;
+
+const HDR: usize = std::mem::size_of::<Chain>();
+const ALIGN: usize = 16;
+
+fn layout(extra: usize) -> Option<Layout> {
+    Layout::from_size_align(HDR.checked_add(extra)?, ALIGN).ok()
+}
+
+impl Chain {
+    /// A new owned chain able to hold at least `size` bytes (libevent's `evbuffer_chain_new`).
+    #[inline]
+    pub fn new(size: usize) -> Option<NonNull<Chain>> {
+        if size > CHAIN_MAX - LE_CHAIN_HDR {
+            return None;
+        }
+        let size = size + LE_CHAIN_HDR;
+        let to_alloc = if size < CHAIN_MAX / 2 { size.max(MIN_BUFFER_SIZE).next_power_of_two() } else { size };
+        let cap = to_alloc - LE_CHAIN_HDR;
+        if let Some(p) = cache::take(cap) {
+            // SAFETY: a cached chain is an owned allocation for exactly `cap` bytes.
+            unsafe { p.as_ptr().write(Chain { buffer: p.as_ptr().cast::<u8>().add(HDR), buffer_len: cap, misalign: 0, off: 0, flags: 0, refcnt: 1 }) };
+            return Some(p);
+        }
+        let l = layout(cap)?;
+        // SAFETY: the layout has a non-zero size.
+        let p = NonNull::new(unsafe { alloc(l) }.cast::<Chain>())?;
+        // SAFETY: fresh allocation of the header plus `cap` bytes.
+        unsafe {
+            let data = p.as_ptr().cast::<u8>().add(HDR);
+            p.as_ptr().write(Chain { buffer: data, buffer_len: cap, misalign: 0, off: 0, flags: 0, refcnt: 1 });
+        }
+        Some(p)
+    }
+
+    /// A header-only chain for memory owned elsewhere; `flags` must include the flag of
+    /// `kind` (REFERENCE, FILESEGMENT or MULTICAST).
+    pub fn new_foreign(kind: Kind, flags: u32) -> Option<NonNull<Chain>> {
+        debug_assert!(flags & FOREIGN != 0);
+        let l = layout(std::mem::size_of::<Kind>())?;
+        // SAFETY: the layout has a non-zero size.
+        let p = NonNull::new(unsafe { alloc(l) }.cast::<Chain>())?;
+        // SAFETY: fresh allocation of the header plus a `Kind` (HDR keeps it aligned).
+        unsafe {
+            p.as_ptr().write(Chain { buffer: std::ptr::null_mut(), buffer_len: 0, misalign: 0, off: 0, flags, refcnt: 1 });
+            p.as_ptr().cast::<u8>().add(HDR).cast::<Kind>().write(kind);
+        }
+        Some(p)
+    }
+
+    /// What a foreign chain points at (None for owned chains).
+    #[inline]
+    pub fn kind(&self) -> Option<&Kind> {
+        if self.flags & FOREIGN == 0 {
+            return None;
+        }
+        // SAFETY: foreign chains are allocated with a `Kind` right after the header.
+        Some(unsafe { &*(self as *const Chain).cast::<u8>().add(HDR).cast::<Kind>() })
+    }
+
+    /// Frees the memory of a chain whose refcount reached zero (no cleanups run here).
+    ///
+    /// # Safety
+    /// `p` came from `Chain::new*` and is not used afterwards.
+    pub unsafe fn dealloc(p: NonNull<Chain>) {
+        // SAFETY: caller's contract; the layout is the one used to allocate.
+        unsafe {
+            let c = &*p.as_ptr();
+            if c.flags & FOREIGN == 0 && cache::put(p, c.buffer_len) {
+                return;
+            }
+            let extra = if c.flags & FOREIGN != 0 { std::mem::size_of::<Kind>() } else { c.buffer_len };
+            dealloc(p.as_ptr().cast(), layout(extra).unwrap_or(Layout::new::<Chain>()));
+        }
+    }
+
+    /// Writable bytes after the data (`CHAIN_SPACE_LEN`).
+    #[inline(always)]
+    pub fn space(&self) -> usize {
+        if self.flags & IMMUTABLE != 0 {
+            0
+        } else {
+            self.buffer_len - self.misalign - self.off
+        }
+    }
+
+    /// `CHAIN_SPACE_PTR`: where the next byte would be written (only compared, or written
+    /// when `space() > 0`).
+    #[inline(always)]
+    pub fn space_ptr(&self) -> *mut u8 {
+        self.buffer.wrapping_add(self.misalign + self.off)
+    }
+
+    /// Pointer to the first readable byte. Sendfile chains have no memory of their own: their
+    /// segment is mapped or read on first access (libevent would dereference NULL there).
+    #[inline(always)]
+    pub fn data(&self) -> *const u8 {
+        if self.flags & SENDFILE != 0 && self.off != 0 {
+            return self.sendfile_data();
+        }
+        self.buffer.wrapping_add(self.misalign)
+    }
+
+    #[cold]
+    fn sendfile_data(&self) -> *const u8 {
+        let Some(&Kind::File { seg }) = self.kind() else { return std::ptr::null() };
+        // SAFETY: the chain holds a reference on its segment.
+        let seg = unsafe { &mut *seg.as_ptr() };
+        match seg.contents() {
+            Some(c) => c.wrapping_add(self.misalign - seg.file_offset as usize),
+            None => crate::ev_fatal!("evbuffer: cannot read file segment {} for a non-sendfile operation", seg.fd),
+        }
+    }
+
+    /// The readable bytes.
+    ///
+    /// # Safety
+    /// The chain's memory is live (true for every chain held by a buffer).
+    #[inline(always)]
+    pub unsafe fn bytes(&self) -> &[u8] {
+        if self.off == 0 {
+            return &[];
+        }
+        // SAFETY: caller's contract; `data()` points at `off` readable bytes.
+        unsafe { std::slice::from_raw_parts(self.data(), self.off) }
+    }
+
+    /// Whether freeing this chain runs code outside the buffer (user callbacks, other
+    /// buffers' locks): such chains are released after the buffer's state is consistent.
+    #[inline(always)]
+    pub fn has_side_effects(&self) -> bool {
+        self.flags & FOREIGN != 0
+    }
+}
+
+/// Drops one reference to `p`; at zero, runs its cleanup and frees it
+/// (libevent's `evbuffer_chain_free`).
+///
+/// # Safety
+/// `p` is live and the caller owns the reference it drops. The caller must not hold a
+/// Rust reference into any buffer whose chains a cleanup may touch.
+pub(crate) unsafe fn release(p: NonNull<Chain>) {
+    // SAFETY: `p` is live per the contract.
+    let c = unsafe { &mut *p.as_ptr() };
+    c.refcnt -= 1;
+    if c.refcnt > 0 {
+        return;
+    }
+    match c.kind().copied() {
+        None | Some(Kind::Reference { cleanup: None, .. }) => {}
+        Some(Kind::Reference { cleanup: Some(f), extra }) => {
+            {
+                // SAFETY: the program's cleanup, called once with what it registered.
+                unsafe { f(c.buffer as *const c_void, c.buffer_len, extra) };
+            }
+        }
+        Some(Kind::File { seg }) => {
+            // SAFETY: the chain held one reference on the segment.
+            unsafe { super::file::segment_decref(seg) };
+        }
+        Some(Kind::Multicast { source, parent }) => {
+            // SAFETY: the multicast chain holds a reference on `source` and on `parent`;
+            // both stay alive until dropped here, under `source`'s lock as libevent does.
+            unsafe {
+                let src = source.as_ref();
+                src.lock();
+                release(parent);
+                Evbuffer::decref_and_unlock(source);
+            }
+        }
+    }
+    // SAFETY: refcount is zero; nobody else refers to the chain.
+    unsafe { Chain::dealloc(p) };
+}
+
+/// A per-thread cache of freed owned chains of the common sizes (1, 2, 4 and 8 KiB
+/// allocations). Buffers that fill and drain in rounds (a bufferevent's input, a write
+/// queue) otherwise hand memory back to malloc, which trims the heap and takes page faults
+/// to grow it again; libevent pays that on every round.
+mod cache {
+    use super::{dealloc, layout, Chain, LE_CHAIN_HDR};
+    use std::cell::UnsafeCell;
+    use std::ptr::NonNull;
+
+    const CLASSES: usize = 4;
+    /// At most this many bytes per class and thread.
+    const BUDGET: usize = 128 * 1024;
+    const MAX_SLOTS: usize = BUDGET / 1024;
+
+    struct Cache {
+        slots: [[Option<NonNull<Chain>>; MAX_SLOTS]; CLASSES],
+        len: [usize; CLASSES],
+    }
+
+    impl Drop for Cache {
+        fn drop(&mut self) {
+            for (k, &n) in self.len.iter().enumerate() {
+                for slot in &mut self.slots[k][..n] {
+                    if let Some(p) = slot.take() {
+                        let cap = (1024usize << k) - LE_CHAIN_HDR;
+                        // SAFETY: cached chains are owned allocations for `cap` bytes that
+                        // nobody references.
+                        unsafe { dealloc(p.as_ptr().cast(), layout(cap).unwrap_or(std::alloc::Layout::new::<Chain>())) };
+                    }
+                }
+            }
+        }
+    }
+
+    thread_local! {
+        static CACHE: UnsafeCell<Cache> = const {
+            UnsafeCell::new(Cache { slots: [[None; MAX_SLOTS]; CLASSES], len: [0; CLASSES] })
+        };
+    }
+
+    #[inline(always)]
+    fn class(cap: usize) -> Option<usize> {
+        let total = cap + LE_CHAIN_HDR;
+        if total.is_power_of_two() && (1024..=8192).contains(&total) {
+            Some(total.trailing_zeros() as usize - 10)
+        } else {
+            None
+        }
+    }
+
+    #[inline(always)]
+    fn limit(k: usize) -> usize {
+        BUDGET / (1024 << k)
+    }
+
+    /// A cached chain with capacity `cap`, if any.
+    #[inline]
+    pub(super) fn take(cap: usize) -> Option<NonNull<Chain>> {
+        let k = class(cap)?;
+        CACHE
+            .try_with(|c| {
+                // SAFETY: thread-local, and neither function re-enters the cache.
+                let c = unsafe { &mut *c.get() };
+                let n = c.len[k];
+                if n == 0 {
+                    return None;
+                }
+                c.len[k] = n - 1;
+                c.slots[k][n - 1].take()
+            })
+            .ok()
+            .flatten()
+    }
+
+    /// Keeps a freed chain for reuse; false when it should go back to the allocator.
+    #[inline]
+    pub(super) fn put(p: NonNull<Chain>, cap: usize) -> bool {
+        let Some(k) = class(cap) else { return false };
+        CACHE
+            .try_with(|c| {
+                // SAFETY: as in `take`.
+                let c = unsafe { &mut *c.get() };
+                let n = c.len[k];
+                if n >= limit(k) {
+                    return false;
+                }
+                c.slots[k][n] = Some(p);
+                c.len[k] = n + 1;
+                true
+            })
+            .unwrap_or(false)
+    }
+}
