@@ -219,6 +219,60 @@ static char tmpfile_path[64];
 static struct event_base *base;
 static int opno;
 
+/* event_set_mem_functions: blocks carry a header, so memory that libevent hands to the
+ * caller to free (readln's line) must come from these functions. */
+#define MM_MAGIC 0x6d6d6d6d5eed5eedULL
+static int mm_on;
+static void *mm_malloc_fn(size_t n)
+{
+	unsigned long long *p = malloc(n + 16);
+	if (!p)
+		return NULL;
+	p[0] = MM_MAGIC;
+	p[1] = n;
+	return p + 2;
+}
+static void *mm_realloc_fn(void *q, size_t n)
+{
+	if (!q)
+		return mm_malloc_fn(n);
+	unsigned long long *p = (unsigned long long *)q - 2;
+	if (p[0] != MM_MAGIC) {
+		printf(" MM-REALLOC-FOREIGN");
+		return NULL;
+	}
+	p = realloc(p, n + 16);
+	if (!p)
+		return NULL;
+	p[1] = n;
+	return p + 2;
+}
+static void mm_free_fn(void *q)
+{
+	if (!q)
+		return;
+	unsigned long long *p = (unsigned long long *)q - 2;
+	if (p[0] != MM_MAGIC) {
+		printf(" MM-FREE-FOREIGN");
+		return;
+	}
+	p[0] = 0;
+	free(p);
+}
+/* Free what libevent allocated for us. */
+static void user_free(void *q)
+{
+	if (!mm_on) {
+		free(q);
+		return;
+	}
+	if (q && ((unsigned long long *)q)[-2] != MM_MAGIC) {
+		printf(" NOT-FROM-MM");	/* and leak it: it is not ours to free */
+		return;
+	}
+	mm_free_fn(q);
+}
+
 static int slot_of(const struct evbuffer *b)
 {
 	for (int i = 0; i < NBUF; i++)
@@ -637,7 +691,16 @@ static void op(void)
 
 #define NEEDB(x) do { if ((x) < 0) { printf(" nobuf"); return; } } while (0)
 
-	if (!strcmp(o, "threads")) {
+	if (!strcmp(o, "memfns")) {
+		/* only meaningful before anything else was allocated by the library */
+		if (opno != 1) {
+			printf(" skip(not-first)");
+			return;
+		}
+		event_set_mem_functions(mm_malloc_fn, mm_realloc_fn, mm_free_fn);
+		mm_on = 1;
+		printf(" ok");
+	} else if (!strcmp(o, "threads")) {
 		printf(" %d", evthread_use_pthreads());
 	} else if (!strcmp(o, "new")) {
 		long long i = num(1);
@@ -874,7 +937,7 @@ static void op(void)
 			put_bytes(l, ln);
 			if (l[ln] != 0)
 				printf(" NOT-TERMINATED");
-			free(l);
+			user_free(l);
 		}
 		if (ln_ && num(3))
 			printf(" n=%zu", nr);
@@ -1320,9 +1383,19 @@ static void op(void)
 		printf(" add=%d", r);
 		if (r < 0)
 			close_if_open(fd);
+		/* memory before and after the file: a write stops at a change of kind */
+		long long pre = num(3), post = num(4);
+		if (pre > 0)
+			evbuffer_prepend(t, gen((size_t)pre), (size_t)pre);
+		if (post > 0)
+			evbuffer_add(t, gen((size_t)post), (size_t)post);
 		printf(" len=%zu", evbuffer_get_length(t));
-		int w = evbuffer_write(t, sv[0]);
-		printf(" write=%d", w);
+		for (int i = 0; i < 4 && evbuffer_get_length(t); i++) {
+			int w = evbuffer_write(t, sv[0]);
+			printf(" write=%d", w);
+			if (w <= 0)
+				break;
+		}
 		drain_peer();
 		printf(" left=%zu", evbuffer_get_length(t));
 		evbuffer_free(t);

@@ -438,7 +438,8 @@ class Gen:
                     self.seg_live[s] = False
         elif name == "sendfile":
             off = r.choice([0, 0, 7, 4096])
-            self.emit("sendfile", off, r.randint(0, FILESZ - off))
+            self.emit("sendfile", off, r.randint(0, FILESZ - off), r.choice([0, 0, 5, 3000]),
+                      r.choice([0, 0, 7, 5000]))
         elif name == "defer":
             self.emit("defer", b)
         elif name == "loop":
@@ -547,6 +548,8 @@ class Gen:
 
     def run(self):
         r = self.r
+        if r.random() < 0.3 and "memfns" not in self.exclude:
+            self.emit("memfns")
         if r.random() < 0.5:
             self.emit("threads")
         for i in range(r.randint(1, NBUF)):
