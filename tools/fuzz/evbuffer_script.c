@@ -218,6 +218,10 @@ static size_t sock_pending;	/* bytes we wrote that evbuffer_read has not taken *
 static char tmpfile_path[64];
 static struct event_base *base;
 static int opno;
+/* EVB_LAYOUT=1: also print what depends on the chain layout (peek counts and extent
+ * sizes, contiguous space, reserved extents). Not a libevent contract; evshim mirrors
+ * libevent's layout, and this mode checks that it does. */
+static int layout;
 
 /* event_set_mem_functions: blocks carry a header, so memory that libevent hands to the
  * caller to free (readln's line) must come from these functions. */
@@ -1036,6 +1040,12 @@ static void op(void)
 			nvec = MAXVEC;
 		struct evbuffer_iovec v[MAXVEC];
 		int r = evbuffer_peek(B[b].b, len, st, nvec ? v : NULL, nvec);
+		if (layout) {
+			printf(" L[r=%d", r);
+			for (int i = 0; i < r && i < nvec; i++)
+				printf(" %zu", v[i].iov_len);
+			printf("]");
+		}
 		size_t total = evbuffer_get_length(B[b].b);
 		size_t from = st ? (st->pos < 0 ? total : (size_t)st->pos) : 0;
 		size_t remain = from <= total ? total - from : 0;
@@ -1087,6 +1097,12 @@ static void op(void)
 			return;
 		}
 		int r = evbuffer_reserve_space(s->b, (ev_ssize_t)n, v, nvec);
+		if (layout) {
+			printf(" L[r=%d", r);
+			for (int i = 0; i < r && i < nvec; i++)
+				printf(" %zu", v[i].iov_len);
+			printf("]");
+		}
 		size_t sum = 0;
 		for (int i = 0; i < r && i < nvec; i++)
 			sum += v[i].iov_len;
@@ -1177,6 +1193,8 @@ static void op(void)
 		NEEDB(b);
 		/* The first chunk's size is layout; its bounds are not. */
 		size_t cs = evbuffer_get_contiguous_space(B[b].b);
+		if (layout)
+			printf(" L[%zu]", cs);
 		size_t len = evbuffer_get_length(B[b].b);
 		printf(" %s", len == 0 ? (cs == 0 ? "empty-ok" : "NONZERO")
 		    : (cs > 0 && cs <= len ? "ok" : "BAD"));
@@ -1435,6 +1453,7 @@ int main(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	layout = getenv("EVB_LAYOUT") && atoi(getenv("EVB_LAYOUT"));
 	refcap = 1 << 16;
 	refs = calloc((size_t)refcap, sizeof *refs);
 	for (int i = 0; i < NPTR; i++)

@@ -7,7 +7,8 @@
 #   tools/fuzz/run.sh --ops N        regressions + N random ops (make fuzz)
 #   tools/fuzz/run.sh --asan ...     both sides built with -fsanitize=address,undefined
 #   other options: --per N (ops per script, default 1000), --first SEED, --jobs J,
-#   --self (check the harness: libevent against libevent), --keep-going (no minimizing)
+#   --self (check the harness: libevent against libevent), --keep-going (no minimizing),
+#   --layout (also compare chain-layout facts: peek counts, contiguous space, extents)
 set -eu
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -29,7 +30,8 @@ while [ $# -gt 0 ]; do
 	--asan) ASAN=1 ;;
 	--self) SELF=1 ;;
 	--keep-going) EXTRA="$EXTRA --no-minimize --max-fail 1000000" ;;
-	*) echo "usage: $0 [--quick | --ops N] [--per N] [--first SEED] [--jobs J] [--asan] [--self] [--keep-going]" >&2; exit 2 ;;
+	--layout) export EVB_LAYOUT=1 ;;
+	*) echo "usage: $0 [--quick | --ops N] [--per N] [--first SEED] [--jobs J] [--asan] [--self] [--keep-going] [--layout]" >&2; exit 2 ;;
 	esac
 	shift
 done
