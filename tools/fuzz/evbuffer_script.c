@@ -727,7 +727,16 @@ static void op(void)
 		printf(" ok");
 	} else if (!strcmp(o, "len")) {
 		NEEDB(b);
-		printf(" %zu", evbuffer_get_length(B[b].b));
+		/* and the compat macros spell the same calls */
+		printf(" %zu %zu", evbuffer_get_length(B[b].b), (size_t)EVBUFFER_LENGTH(B[b].b));
+		if (!B[b].tainted && evbuffer_get_length(B[b].b)) {
+			size_t n_all;
+			unsigned char *c = contents(B[b].b, &n_all);
+			unsigned char *d = EVBUFFER_DATA(B[b].b);
+			printf(" data=%s", d && !memcmp(c, d, n_all) ? "ok" : "WRONG");
+			free(c);
+		}
+		touched[0] = b;
 	} else if (!strcmp(o, "add")) {
 		NEEDB(b);
 		unsigned char *d = gen((size_t)n);
