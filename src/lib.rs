@@ -7,7 +7,8 @@
 //! - [`buffer`]: `struct evbuffer`.
 //! - [`log`], [`mm`], [`sync`]: libevent's logging policy, allocator hooks, and locks.
 #![deny(unsafe_op_in_unsafe_fn)]
-#![allow(non_camel_case_types, clippy::missing_safety_doc)]
+#![allow(non_camel_case_types)]
+#![warn(clippy::undocumented_unsafe_blocks, clippy::missing_safety_doc)]
 
 // A panic must never unwind into C. Every profile that builds the library sets
 // `panic = "abort"`; `cargo test` ignores that setting for its own harness, so `make test`

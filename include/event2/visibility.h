@@ -1,9 +1,11 @@
-/* evshim: event2/visibility.h — libevent marks exported symbols with EVENT2_EXPORT_SYMBOL. */
+/* evshim: event2/visibility.h — libevent marks its declarations with EVENT2_EXPORT_SYMBOL
+ * (and EVENT2_CORE_EXPORT_SYMBOL), which expand to nothing for programs that use it. */
 #ifndef EVENT2_VISIBILITY_H_INCLUDED_
 #define EVENT2_VISIBILITY_H_INCLUDED_
-#if defined(__GNUC__)
-#define EVENT2_EXPORT_SYMBOL __attribute__((visibility("default")))
-#else
+
+#include <event2/event-config.h>
+
 #define EVENT2_EXPORT_SYMBOL
-#endif
-#endif
+#define EVENT2_CORE_EXPORT_SYMBOL EVENT2_EXPORT_SYMBOL
+
+#endif /* EVENT2_VISIBILITY_H_INCLUDED_ */

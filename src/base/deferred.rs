@@ -104,6 +104,51 @@ pub(crate) unsafe fn cancel(base: *mut EventBase, d: *mut Deferred) {
     b.release();
 }
 
+impl Deferred {
+    /// The queue entry, for [`finalize_many`].
+    pub(crate) fn as_callback(&mut self) -> *mut event_callback {
+        &mut self.evcb
+    }
+}
+
+/// libevent's `event_callback_finalize_many_` (what `bufferevent_free` uses): cancels every
+/// callback in `evcbs` (events are deleted), and arranges for `cb` to run once, on the loop,
+/// after all of them are quiet — on the one currently running if any, else on the first.
+/// `cb` receives that callback and its `evcb_arg`.
+///
+/// # Safety
+/// `base` is live; every pointer in `evcbs` is a live event (`struct event`'s first field)
+/// or a [`Deferred`]'s callback of that base, and stays valid until `cb` ran.
+pub(crate) unsafe fn finalize_many(
+    base: *mut EventBase,
+    evcbs: &[*mut event_callback],
+    cb: unsafe extern "C" fn(*mut event_callback, *mut c_void),
+) {
+    if evcbs.is_empty() {
+        return;
+    }
+    // SAFETY: per the caller.
+    let b = unsafe { &*base };
+    b.acquire();
+    // SAFETY: lock held; the callbacks are live per the caller.
+    unsafe {
+        let i = b.inner();
+        let mut n_pending = 0;
+        for &evcb in evcbs {
+            if evcb == i.current_event() {
+                i.callback_finalize_nolock(evcb, cb);
+                n_pending += 1;
+            } else {
+                i.callback_cancel_nolock(evcb, false);
+            }
+        }
+        if n_pending == 0 {
+            i.callback_finalize_nolock(evcbs[0], cb);
+        }
+    }
+    b.release();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,13 +157,37 @@ mod tests {
     static HITS: AtomicUsize = AtomicUsize::new(0);
 
     unsafe fn bump(arg: *mut c_void) {
-        HITS.fetch_add(arg as usize, Ordering::SeqCst);
+        HITS.fetch_add(if arg as usize == 1000 { 1000 } else { 1 }, Ordering::SeqCst);
+    }
+
+    static FINALIZED: AtomicUsize = AtomicUsize::new(0);
+
+    unsafe extern "C" fn fin(_evcb: *mut event_callback, _arg: *mut c_void) {
+        FINALIZED.fetch_add(1, Ordering::SeqCst);
+    }
+
+    #[test]
+    fn finalize_many_cancels_and_runs_the_finalizer_once() {
+        let base = EventBase::new(None).expect("base");
+        let mut a = Box::new(Deferred::new(bump, 1000 as *mut c_void));
+        let mut b = Box::new(Deferred::new(bump, 1000 as *mut c_void));
+        // SAFETY: live base; boxed deferreds outlive the loop.
+        unsafe {
+            assert!(schedule(base, &mut *a));
+            finalize_many(base, &[a.as_callback(), b.as_callback()], fin);
+            super::super::base_loop(&*base, super::super::EVLOOP_NONBLOCK);
+            assert_eq!(FINALIZED.load(Ordering::SeqCst), 1);
+            assert!(HITS.load(Ordering::SeqCst) < 1000, "cancelled callback must not run");
+            // Finalizing: further schedules are refused.
+            assert!(!schedule(base, &mut *a));
+            EventBase::free(base, true);
+        }
     }
 
     #[test]
     fn deferred_runs_once_per_schedule_and_cancel_works() {
         let base = EventBase::new(None).expect("base");
-        let mut d = Box::new(Deferred::new(bump, 1 as *mut c_void));
+        let mut d = Box::new(Deferred::new(bump, std::ptr::dangling_mut::<c_void>()));
         let mut c = Box::new(Deferred::new(bump, 100 as *mut c_void));
         // SAFETY: live base and boxed deferreds that outlive the loop.
         unsafe {

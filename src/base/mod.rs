@@ -189,6 +189,9 @@ pub(crate) struct Inner {
     virtual_event_count: c_int,
     virtual_event_count_max: c_int,
     timeheap: MinHeap,
+    /// Boxed: each holds an internal `struct event` the heap points to, so it must not move
+    /// when the Vec grows.
+    #[allow(clippy::vec_box)]
     common_timeouts: Vec<Box<CommonTimeout>>,
     tv_cache: timeval,
     tv_clock_diff: timeval,
@@ -286,6 +289,7 @@ impl EventBase {
         let poller = match Poller::new() {
             Ok(mut p) => {
                 p.poll_semantics = method.features & EV_FEATURE_ET == 0;
+                p.no_closed = method.features & EV_FEATURE_EARLY_CLOSE == 0;
                 p
             }
             Err(e) => {
@@ -307,7 +311,9 @@ impl EventBase {
         if max_cbs == c_int::MAX && max_dispatch_time.is_none() {
             limit_after = c_int::MAX;
         }
-        let mut sig_evcb: Box<event_callback> = Box::new(event_callback {
+        // The internal callback that drains the signal registry (libevent's ev_signal event:
+        // internal, priority 0). Its argument, the base, is set once the base has an address.
+        let sig_evcb: Box<event_callback> = Box::new(event_callback {
             evcb_active_next: event_callback_tailq_entry { tqe_next: ptr::null_mut(), tqe_prev: ptr::null_mut() },
             evcb_flags: EVLIST_INTERNAL,
             evcb_pri: 0,
@@ -360,14 +366,7 @@ impl EventBase {
             once_head: ptr::null_mut(),
             sig_lists: Vec::new(),
             sig_registry: None,
-            sig_evcb: Box::new(event_callback {
-                evcb_active_next: event_callback_tailq_entry { tqe_next: ptr::null_mut(), tqe_prev: ptr::null_mut() },
-                evcb_flags: 0,
-                evcb_pri: 0,
-                evcb_closure: 0,
-                evcb_cb_union: event_callback_fns { evcb_callback: None },
-                evcb_arg: ptr::null_mut(),
-            }),
+            sig_evcb,
             sig_caught: Vec::new(),
             sig_kept: Vec::new(),
             n_sigs: 0,
@@ -387,8 +386,7 @@ impl EventBase {
         // SAFETY: fresh base, not shared yet.
         let i = unsafe { base.inner() };
         i.self_ptr = p;
-        sig_evcb.evcb_arg = p as *mut c_void;
-        i.sig_evcb = sig_evcb;
+        i.sig_evcb.evcb_arg = p as *mut c_void;
         let _ = i.gettime();
         if base.lock.is_some() {
             if let Err(e) = i.make_notifiable() {
@@ -616,7 +614,7 @@ impl EventBase {
             // SAFETY: once events are live allocations from mm::calloc.
             unsafe {
                 let next = (*o).next;
-                thread::debug_note_teardown(&mut (*o).ev);
+                thread::debug_note_teardown(&(*o).ev);
                 crate::mm::free(o.cast());
                 o = next;
             }
@@ -753,7 +751,9 @@ impl Inner {
         // SAFETY: live per the caller.
         let f = unsafe { (*ev).flags() };
         if f & EVLIST_INSERTED != 0 {
-            crate::ev_fatal!("event_queue_insert_inserted: event (fd {}) already inserted", unsafe { (*ev).ev_fd });
+            // SAFETY: live per the caller.
+            let fd = unsafe { (*ev).ev_fd };
+            crate::ev_fatal!("event_queue_insert_inserted: event (fd {fd}) already inserted");
         }
         self.incr_count(f);
         // SAFETY: live.
@@ -898,7 +898,7 @@ impl Inner {
     /// Lock held; `ev` is a live event of this base.
     pub(crate) unsafe fn add_nolock(&mut self, ev: *mut Event, tv: Option<&timeval>, absolute: bool) -> c_int {
         thread::debug_assert_is_setup(ev, "event_add");
-        // SAFETY (whole fn): `ev` is live per the caller and we hold the lock.
+        // SAFETY: `ev` is live per the caller and we hold the lock.
         unsafe {
             let flags = (*ev).flags();
             if flags & EVLIST_FINALIZING != 0 {
@@ -989,7 +989,7 @@ impl Inner {
     /// # Safety
     /// Lock held; `ev` is a live event.
     pub(crate) unsafe fn del_nolock(&mut self, ev: *mut Event, mode: DelMode) -> (c_int, bool) {
-        // SAFETY (whole fn): `ev` is live per the caller and we hold the lock.
+        // SAFETY: `ev` is live per the caller and we hold the lock.
         unsafe {
             if (*ev).ev_base.is_null() {
                 return (-1, false);
@@ -1047,7 +1047,7 @@ impl Inner {
     /// # Safety
     /// Lock held; `ev` is a live event of this base.
     pub(crate) unsafe fn active_nolock(&mut self, ev: *mut Event, res: c_int, ncalls: c_short) {
-        // SAFETY (whole fn): `ev` live, lock held.
+        // SAFETY: `ev` live, lock held.
         unsafe {
             let flags = (*ev).flags();
             if flags & EVLIST_FINALIZING != 0 {
@@ -1177,7 +1177,6 @@ impl Inner {
     }
 
     /// `event_callback_finalize_nolock_`: for deferred-style callbacks (bufferevent teardown).
-    #[allow(dead_code)]
     pub(crate) unsafe fn callback_finalize_nolock(&mut self, evcb: *mut event_callback, cb: unsafe extern "C" fn(*mut event_callback, *mut c_void)) {
         // SAFETY: live per the caller.
         unsafe {
@@ -1197,7 +1196,7 @@ impl Inner {
 
     /// `event_base_priority_init`.
     pub(crate) fn priority_init(&mut self, npriorities: c_int) -> c_int {
-        if self.n_active() > 0 || npriorities < 1 || npriorities >= 256 {
+        if self.n_active() > 0 || !(1..256).contains(&npriorities) {
             return -1;
         }
         if npriorities as usize == self.activequeues.len() {
@@ -1277,6 +1276,7 @@ impl Inner {
             },
             head: ptr::null_mut(),
             tail: ptr::null_mut(),
+            // SAFETY: an all-zero struct event is a valid, unassigned event.
             timeout_event: unsafe { std::mem::zeroed() },
             base: self.self_ptr,
         });
@@ -1595,8 +1595,8 @@ impl Inner {
                 ev = unsafe { (*ev).ev_.ev_signal.ev_signal_next.le_next };
             }
         }
-        // SAFETY (below): queue and heap members are live.
         for ev in self.timeheap.iter() {
+            // SAFETY: heap members are live.
             let f = unsafe { (*ev).flags() };
             if f & EVLIST_INSERTED == 0 {
                 v.push(ev);
@@ -1605,20 +1605,24 @@ impl Inner {
         for ctl in &self.common_timeouts {
             let mut ev = ctl.head;
             while !ev.is_null() {
+                // SAFETY: events known to the base are live while they are added or queued.
                 let f = unsafe { (*ev).flags() };
                 if f & EVLIST_INSERTED == 0 {
                     v.push(ev);
                 }
+                // SAFETY: events known to the base are live while they are added or queued.
                 ev = unsafe { (*ev).ev_timeout_pos.ev_next_with_common_timeout.tqe_next };
             }
         }
         for q in &self.activequeues {
             let mut cb = q.head;
             while !cb.is_null() {
+                // SAFETY: events known to the base are live while they are added or queued.
                 let f = unsafe { (*cb).evcb_flags };
                 if f & (EVLIST_INIT | EVLIST_INSERTED | EVLIST_TIMEOUT) == EVLIST_INIT {
                     v.push(cb_to_event(cb));
                 }
+                // SAFETY: events known to the base are live while they are added or queued.
                 cb = unsafe { (*cb).evcb_active_next.tqe_next };
             }
         }
@@ -1873,7 +1877,7 @@ unsafe fn dispatch(b: &EventBase, tv: Option<timeval>) -> c_int {
         None => -1,
         Some(t) => {
             let ms = tv_to_msec(&t);
-            if ms < 0 || ms > MAX_EPOLL_TIMEOUT_MSEC {
+            if !(0..=MAX_EPOLL_TIMEOUT_MSEC).contains(&ms) {
                 MAX_EPOLL_TIMEOUT_MSEC
             } else {
                 ms
@@ -1994,7 +1998,7 @@ unsafe fn process_single_queue(b: &EventBase, q: usize, max: c_int, endtime: Opt
         if evcb.is_null() {
             break;
         }
-        // SAFETY (block): `evcb` is a live queued callback; we hold the lock.
+        // SAFETY: `evcb` is a live queued callback; we hold the lock.
         unsafe {
             let flags = (*evcb).evcb_flags;
             let mut ev: *mut Event = ptr::null_mut();
@@ -2189,7 +2193,7 @@ unsafe extern "C" fn once_cb(fd: c_int, what: c_short, arg: *mut c_void) {
         base.acquire();
         base.inner().once_unlink(o);
         base.release();
-        thread::debug_note_teardown(&mut (*o).ev);
+        thread::debug_note_teardown(&(*o).ev);
         crate::mm::free(o.cast());
     }
 }
@@ -2225,7 +2229,7 @@ pub(crate) fn base_once(b: &EventBase, fd: c_int, events: c_short, cb: Option<Ca
             crate::mm::free(o.cast());
             return -1;
         }
-        thread::debug_note_setup(&mut (*o).ev);
+        thread::debug_note_setup(&(*o).ev);
         let res = if activate {
             i.active_nolock(&mut (*o).ev, EV_TIMEOUT as c_int, 1);
             0
@@ -2234,7 +2238,7 @@ pub(crate) fn base_once(b: &EventBase, fd: c_int, events: c_short, cb: Option<Ca
         };
         if res != 0 {
             b.release();
-            thread::debug_note_teardown(&mut (*o).ev);
+            thread::debug_note_teardown(&(*o).ev);
             crate::mm::free(o.cast());
             return res;
         }

@@ -77,7 +77,9 @@ fn as_cfg<'a>(c: *const event_config) -> Option<&'a mut Config> {
 #[inline]
 unsafe fn ev_base<'a>(ev: *const event, func: &str) -> Option<&'a EventBase> {
     if ev.is_null() {
-        crate::ev_warn!("{func}: NULL event");
+        // libevent's internal helper names (event_del_, …) are kept for the "no base"
+        // message below, which programs may match; the NULL case is ours.
+        crate::ev_warn!("{}: NULL event", func.trim_end_matches('_').trim_end_matches("_impl"));
         return None;
     }
     // SAFETY: non-NULL per the check; the caller vouches for the memory.
@@ -549,7 +551,7 @@ pub unsafe extern "C" fn event_free(ev: *mut event) {
     // SAFETY: caller's event; del_impl skips the base when nothing is pending.
     if unsafe { !(*ev).ev_base.is_null() } {
         // SAFETY: forwarded.
-        unsafe { del_impl(ev, DelMode::AutoBlock, "event_free") };
+        unsafe { del_impl(ev, DelMode::AutoBlock, "event_del_") };
     }
     dbg::debug_note_teardown(ev);
     // SAFETY: from event_new (mm::malloc).
@@ -559,7 +561,7 @@ pub unsafe extern "C" fn event_free(ev: *mut event) {
 unsafe fn finalize_impl(flags: c_uint, ev: *mut event, cb: event_finalize_callback_fn, free: bool) -> c_int {
     let _ = flags;
     // SAFETY: forwarded.
-    let Some(b) = (unsafe { ev_base(ev, if free { "event_free_finalize" } else { "event_finalize" }) }) else {
+    let Some(b) = (unsafe { ev_base(ev, "event_finalize_impl_") }) else {
         return -1;
     };
     // SAFETY: lock held inside; `ev` live.
@@ -631,9 +633,9 @@ unsafe fn del_impl(ev: *mut event, mode: DelMode, func: &str) -> c_int {
     // that in practice, so do we).
     if !ev.is_null() && !crate::sync::threads_enabled() {
         // SAFETY: non-NULL; the caller's event.
-        let f = unsafe { (*ev).ev_evcallback.evcb_flags };
+        let (f, has_base) = unsafe { ((*ev).ev_evcallback.evcb_flags, !(*ev).ev_base.is_null()) };
         if f & (ev_mod::EVLIST_INSERTED | ev_mod::EVLIST_TIMEOUT | EVLIST_ACTIVE | ev_mod::EVLIST_ACTIVE_LATER | ev_mod::EVLIST_FINALIZING) == 0
-            && unsafe { !(*ev).ev_base.is_null() }
+            && has_base
         {
             dbg::debug_note_del(ev);
             return 0;
@@ -650,7 +652,7 @@ unsafe fn del_impl(ev: *mut event, mode: DelMode, func: &str) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn event_del(ev: *mut event) -> c_int {
     // SAFETY: forwarded.
-    unsafe { del_impl(ev, DelMode::AutoBlock, "event_del") }
+    unsafe { del_impl(ev, DelMode::AutoBlock, "event_del_") }
 }
 
 /// # Safety
@@ -658,7 +660,7 @@ pub unsafe extern "C" fn event_del(ev: *mut event) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn event_del_noblock(ev: *mut event) -> c_int {
     // SAFETY: forwarded.
-    unsafe { del_impl(ev, DelMode::NoBlock, "event_del_noblock") }
+    unsafe { del_impl(ev, DelMode::NoBlock, "event_del_") }
 }
 
 /// # Safety
@@ -666,7 +668,7 @@ pub unsafe extern "C" fn event_del_noblock(ev: *mut event) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn event_del_block(ev: *mut event) -> c_int {
     // SAFETY: forwarded.
-    unsafe { del_impl(ev, DelMode::Block, "event_del_block") }
+    unsafe { del_impl(ev, DelMode::Block, "event_del_") }
 }
 
 /// # Safety
@@ -922,8 +924,8 @@ pub unsafe extern "C" fn event_base_dump_events(base: *mut event_base, output: *
         let evs = i.collect_events();
         let diff = i.clock_diff();
         let mut s = String::from("Inserted events:\n");
-        // SAFETY (both loops): events in the base are live.
         for &e in &evs {
+            // SAFETY: events in the base are live.
             let (f, evts, fd) = unsafe { ((*e).ev_evcallback.evcb_flags, (*e).ev_events, (*e).ev_fd) };
             if f & (ev_mod::EVLIST_INSERTED | ev_mod::EVLIST_TIMEOUT) == 0 {
                 continue;
@@ -942,6 +944,7 @@ pub unsafe extern "C" fn event_base_dump_events(base: *mut event_base, output: *
                 if f & ev_mod::EVLIST_INTERNAL != 0 { " Internal" } else { "" },
             );
             if f & ev_mod::EVLIST_TIMEOUT != 0 {
+                // SAFETY: events known to the base are live while they are added or queued.
                 let mut t = unsafe { (*e).ev_timeout };
                 t.tv_usec &= crate::base::timer::MICROSECONDS_MASK;
                 let t = crate::base::timer::tv_add(&t, &diff);
@@ -951,6 +954,7 @@ pub unsafe extern "C" fn event_base_dump_events(base: *mut event_base, output: *
         }
         s += "Active events:\n";
         for &e in &evs {
+            // SAFETY: events known to the base are live while they are added or queued.
             let (f, res, fd, pri, evts) =
                 unsafe { ((*e).ev_evcallback.evcb_flags, (*e).ev_res, (*e).ev_fd, (*e).ev_evcallback.evcb_pri, (*e).ev_events) };
             if f & (EVLIST_ACTIVE | ev_mod::EVLIST_ACTIVE_LATER) == 0 {
