@@ -356,6 +356,24 @@ static void log_cb(struct evbuffer *buf, const struct evbuffer_cb_info *info, vo
 	size_t len = evbuffer_get_length(buf);
 	printf("\n  cb#%d(b%d) at b%d orig=%zu add=%zu del=%zu len=%zu", a->id, a->slot,
 	    me, info->orig_size, info->n_added, info->n_deleted, len);
+	if (a->action == 6) {
+		/* what the other buffers look like from inside a callback (libevent runs
+		 * some in the middle of an operation) */
+		for (int i = 0; i < NBUF; i++) {
+			if (!B[i].b || i == me)
+				continue;
+			/* LIBEVENT BUG: evbuffer_remove_buffer runs the destination's callbacks
+			 * (from its internal evbuffer_add) before it updates the source, whose
+			 * length then still counts the bytes already moved. */
+			if (!strcmp(cur_op, "removebuf") &&
+			    (i == cur_operands[0] || i == cur_operands[1])) {
+				printf(" b%d=?", i);
+				continue;
+			}
+			printf(" b%d=%zu", i, evbuffer_get_length(B[i].b));
+		}
+		return;
+	}
 	if (cb_depth || !a->action || me < 0 || a->acts >= 4)
 		return;
 	a->acts++;

@@ -145,8 +145,9 @@ class Gen:
         return self.r.choice(l)
 
     def cb_action(self):
-        # 0 log, 1 remove itself, 2 drain half, 3 add, 4 disable itself, 5 add elsewhere
-        return self.r.choices(range(6), [10, 2, 2, 2, 1, 2])[0]
+        # 0 log, 1 remove itself, 2 drain half, 3 add, 4 disable itself, 5 add elsewhere,
+        # 6 log the other buffers' lengths
+        return self.r.choices(range(7), [10, 2, 2, 2, 1, 2, 3])[0]
 
     def needle(self, b):
         r = self.r.random()
