@@ -88,8 +88,6 @@ class Gen:
         self.ptr_owner = [-1] * NPTR
         self.cb_live = [-1] * NCB        # owner buffer or -1
         self.seg_live = [False] * NSEG
-        self.sock = 0
-        self.defer = False
         # FUZZ_EXCLUDE=defer,addbufref: leave operations out (known divergences)
         self.exclude = set(x for x in os.environ.get("FUZZ_EXCLUDE", "").split(",") if x)
 
