@@ -215,7 +215,7 @@ static int nseg;
 
 static int sv[2] = { -1, -1 };	/* [0] the buffers' side, [1] ours */
 static size_t sock_pending;	/* bytes we wrote that evbuffer_read has not taken */
-static char tmpfile_path[64];
+static char tmpfile_path[64];	/* /proc/self/fd/N of the unlinked temporary file */
 static struct event_base *base;
 static int opno;
 /* EVB_LAYOUT=1: also print what depends on the chain layout (peek counts and extent
@@ -1496,15 +1496,19 @@ int main(int argc, char **argv)
 		setsockopt(sv[i], SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
 		fcntl(sv[i], F_SETFL, fcntl(sv[i], F_GETFL) | O_NONBLOCK);
 	}
-	snprintf(tmpfile_path, sizeof tmpfile_path, "/tmp/evbfuzz.%d", (int)getpid());
 	{
-		int fd = open(tmpfile_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		/* unlinked at once, so that a crash leaves nothing behind; every add_file
+		 * opens it afresh (own offset, closed by the library) through /proc */
+		char path[64];
+		snprintf(path, sizeof path, "/tmp/evbfuzz.%d", (int)getpid());
+		int fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
 		unsigned char *d = gen(FILESZ);
 		if (fd < 0 || write(fd, d, FILESZ) != FILESZ) {
 			perror("tmpfile");
 			return 2;
 		}
-		close(fd);
+		unlink(path);
+		snprintf(tmpfile_path, sizeof tmpfile_path, "/proc/self/fd/%d", fd);
 	}
 
 	char line[65536];
@@ -1566,7 +1570,6 @@ int main(int argc, char **argv)
 	free(cbargs);
 	close(sv[0]);
 	close(sv[1]);
-	unlink(tmpfile_path);
 	free(scratch);
 	return 0;
 }
