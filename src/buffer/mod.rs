@@ -1834,6 +1834,13 @@ impl Evbuffer {
             src.n_del_for_cb += nread;
             self.reap();
             dst.reap();
+            if n > 0 {
+                // libevent copies this tail with evbuffer_add, which runs dst's callbacks
+                // on its own; then it runs them again below. The second run only shows for
+                // NODEFER callbacks of a deferring buffer (counters are kept for the
+                // deferred run), which libevent calls twice with the same info.
+                dst.invoke_callbacks();
+            }
             dst.invoke_callbacks();
             self.invoke_callbacks();
             nread as c_int
