@@ -18,7 +18,7 @@ GEN_HEADER := include/event2/evshim_generated.h
 RUST_SRC := $(shell find src -name '*.rs' -o -name '*.c') Cargo.toml Cargo.lock build.rs
 FUZZ_OPS ?= 1000000
 
-.PHONY: all lib header check-header check-symbols abi cargo-test ctest fuzz-quick fuzz pkgconfig-test \
+.PHONY: all lib header check-header check-symbols abi cargo-test ctest fuzz-quick fuzz miri pkgconfig-test \
 	demo test bench install symbols clean
 
 all: lib
@@ -67,6 +67,12 @@ fuzz-quick: lib
 
 fuzz: lib
 	tools/fuzz/run.sh --ops $(FUZZ_OPS)
+
+# The evbuffer core's Rust unit tests under Miri (needs a nightly toolchain with miri; not
+# part of `make test`, since CI machines carry only the stable toolchain).
+miri:
+	RUSTFLAGS="--cfg evshim_unwind_tests" RUSTDOCFLAGS="--cfg evshim_unwind_tests" \
+		$(CARGO) +nightly miri test --target-dir $(CARGO_TARGET_DIR)/miri --lib buffer
 
 pkgconfig-test: lib
 	@tests/pkgconfig/run.sh
