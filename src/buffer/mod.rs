@@ -16,16 +16,17 @@
 //! never called while a `&mut Inner` is live, so a callback may call back into the buffer.
 
 pub mod chain;
+mod chains;
 pub mod file;
 pub mod io;
 pub mod search;
 
 use std::cell::UnsafeCell;
-use std::collections::VecDeque;
 use std::ffi::{c_int, c_void};
 use std::ptr::NonNull;
 use std::sync::Arc;
 
+use chains::Chains;
 use chain::{release, Chain, Kind, CHAIN_MAX, FILESEGMENT, IMMUTABLE, MULTICAST, SENDFILE};
 
 /// `EVBUFFER_CB_ENABLED`.
@@ -101,7 +102,7 @@ pub(crate) const EOL_LF: c_int = 3;
 pub(crate) const EOL_NUL: c_int = 4;
 
 pub struct Inner {
-    chains: VecDeque<NonNull<Chain>>,
+    chains: Chains,
     lwd: usize,
     pub total_len: usize,
     n_add_for_cb: usize,
@@ -158,7 +159,7 @@ pub(crate) fn set_errno(e: c_int) {
 impl Inner {
     fn new() -> Inner {
         Inner {
-            chains: VecDeque::new(),
+            chains: Chains::new(),
             lwd: 0,
             total_len: 0,
             n_add_for_cb: 0,
@@ -217,20 +218,23 @@ impl Inner {
     }
 
     fn free_all(&mut self) {
-        while let Some(p) = self.chains.pop_front() {
-            self.free_chain(p);
+        if !self.chains.is_empty() {
+            self.free_range(0);
         }
         self.lwd = 0;
     }
 
     /// `evbuffer_free_trailing_empty_chains`: frees the empty chains after the last chain
     /// with data; returns where a new chain goes.
+    #[inline]
     fn free_trailing_empty(&mut self) -> usize {
         let mut i = self.lwd;
         while i < self.len() && self.c(i).off != 0 {
             i += 1;
         }
-        self.free_range(i);
+        if i < self.len() {
+            self.free_range(i);
+        }
         i
     }
 
@@ -253,13 +257,40 @@ impl Inner {
         idx
     }
 
+    /// Takes every chain of `src` (another buffer with data), at the back or the front,
+    /// with both buffers' lengths and callback counters: the shared part of
+    /// `evbuffer_add_buffer` and `evbuffer_prepend_buffer`.
+    #[inline(always)]
+    fn take_all_chains(&mut self, src: &mut Inner, front: bool) {
+        let in_total = src.total_len;
+        if self.total_len == 0 {
+            // Empty chains of ours go; the lists swap, so nobody allocates.
+            self.free_all();
+            self.chains.take_all(&mut src.chains);
+            self.lwd = src.lwd;
+        } else if front {
+            self.lwd += src.chains.len();
+            self.chains.prepend_all(&mut src.chains);
+        } else {
+            let at = self.free_trailing_empty();
+            self.lwd = at + src.lwd;
+            let n = src.chains.len();
+            self.chains.append_front_of(&mut src.chains, n);
+        }
+        self.total_len += in_total;
+        self.n_add_for_cb += in_total;
+        src.lwd = 0;
+        src.total_len = 0;
+        src.n_del_for_cb += in_total;
+    }
+
     fn advance_last_with_data(&mut self) {
         let from = self.lwd + 1;
         if from >= self.len() {
             return;
         }
         // SAFETY: live chains of this buffer.
-        if let Some(k) = self.chains.range(from..).rposition(|p| unsafe { p.as_ref() }.off != 0) {
+        if let Some(k) = self.chains.as_slice()[from..].iter().rposition(|p| unsafe { p.as_ref() }.off != 0) {
             self.lwd = from + k;
         }
     }
@@ -288,7 +319,7 @@ impl Inner {
             return -1;
         }
         // Fast path: room in the last chain with data.
-        if let Some(&p) = self.chains.get(self.lwd) {
+        if let Some(p) = self.chains.get(self.lwd) {
             // SAFETY: live chain of this buffer, exclusively borrowed through `self`.
             let c = unsafe { &mut *p.as_ptr() };
             // (An empty add still goes the slow way: on an immutable chain libevent
@@ -464,7 +495,7 @@ impl Inner {
                         std::ptr::copy_nonoverlapping(c.data(), t.buffer, off);
                         t.off = off;
                     }
-                    let old = std::mem::replace(&mut self.chains[i], tmp);
+                    let old = self.chains.replace(i, tmp);
                     self.free_chain(old);
                     return Some(i);
                 }
@@ -488,7 +519,7 @@ impl Inner {
         let mut used = 0;
         let mut avail = 0usize;
         let from = self.lwd.min(self.len());
-        for p in self.chains.range(from..) {
+        for p in &self.chains.as_slice()[from..] {
             // SAFETY: live chain of this buffer, exclusively borrowed through `self`.
             let c = unsafe { &mut *p.as_ptr() };
             if c.off != 0 {
@@ -800,12 +831,13 @@ impl Inner {
             c.off -= need;
         }
         // Splice: remove chains [s, e), put `tmp` first.
-        let removed: Vec<NonNull<Chain>> = self.chains.drain(s..e).collect();
+        for i in s..e {
+            let p = self.chains[i];
+            self.free_chain(p);
+        }
+        self.chains.remove_range(s, e);
         if s == 0 {
             self.chains.push_front(tmp);
-        }
-        for p in removed {
-            self.free_chain(p);
         }
         self.lwd = if old_lwd >= s && old_lwd < e {
             0
@@ -1120,7 +1152,7 @@ impl Inner {
         if self.freeze_start || !self.callbacks.is_empty() {
             return None;
         }
-        let &p = self.chains.front()?;
+        let p = self.chains.front()?;
         // SAFETY: live chain of this buffer.
         let c = unsafe { &mut *p.as_ptr() };
         // SAFETY: as above.
@@ -1207,19 +1239,6 @@ unsafe fn copy_bytes(dst: *mut u8, src: *const u8, n: usize) {
             *dst.add(n / 2) = *src.add(n / 2);
             *dst.add(n - 1) = *src.add(n - 1);
         }
-    }
-}
-
-/// Appends all of `from` to `to`. Moving one or two chains (the usual case of
-/// add_buffer) one by one is much cheaper than `extend(drain(..))`.
-#[inline]
-fn move_all(from: &mut VecDeque<NonNull<Chain>>, to: &mut VecDeque<NonNull<Chain>>) {
-    if from.len() <= 4 {
-        while let Some(p) = from.pop_front() {
-            to.push_back(p);
-        }
-    } else {
-        to.extend(from.drain(..));
     }
 }
 
@@ -1717,70 +1736,50 @@ impl Evbuffer {
         r
     }
 
+    #[inline(always)]
     fn add_buffer_locked(&self, src: &Evbuffer) -> c_int {
-        if std::ptr::eq(self, src) || src.inner().total_len == 0 {
+        if std::ptr::eq(self, src) {
             return 0;
         }
         let (out, inb) = (self.inner(), src.inner());
+        if inb.total_len == 0 {
+            return 0;
+        }
         if out.freeze_end || inb.freeze_start {
             frozen("evbuffer_add_buffer", !out.freeze_end);
             return -1;
         }
-        let in_total = inb.total_len;
-        if out.total_len == 0 {
-            out.free_all();
-            out.chains = std::mem::take(&mut inb.chains);
-            out.lwd = inb.lwd;
-            out.total_len = in_total;
-        } else {
-            let at = out.free_trailing_empty();
-            out.lwd = at + inb.lwd;
-            move_all(&mut inb.chains, &mut out.chains);
-            out.total_len += in_total;
-        }
-        inb.lwd = 0;
-        inb.total_len = 0;
-        inb.n_del_for_cb += in_total;
-        out.n_add_for_cb += in_total;
+        out.take_all_chains(inb, false);
+        self.after_move(src);
+        0
+    }
+
+    /// After chains moved from `src` to `self`: releases what `self` retired, then runs
+    /// `src`'s callbacks and `self`'s (libevent's order).
+    #[inline(always)]
+    fn after_move(&self, src: &Evbuffer) {
         self.reap();
         src.invoke_callbacks();
         self.invoke_callbacks();
-        0
     }
 
     /// `evbuffer_prepend_buffer(self, src)`.
     pub fn prepend_buffer(&self, src: &Evbuffer) -> c_int {
         Self::lock2(self, src);
         let r = 'r: {
-            if std::ptr::eq(self, src) || src.inner().total_len == 0 {
+            if std::ptr::eq(self, src) {
                 break 'r 0;
             }
             let (out, inb) = (self.inner(), src.inner());
+            if inb.total_len == 0 {
+                break 'r 0;
+            }
             if out.freeze_start || inb.freeze_start {
                 frozen("evbuffer_prepend_buffer", true);
                 break 'r -1;
             }
-            let in_total = inb.total_len;
-            if out.total_len == 0 {
-                out.free_all();
-                out.chains = std::mem::take(&mut inb.chains);
-                out.lwd = inb.lwd;
-                out.total_len = in_total;
-            } else {
-                let n = inb.chains.len();
-                for p in inb.chains.drain(..).rev() {
-                    out.chains.push_front(p);
-                }
-                out.lwd += n;
-                out.total_len += in_total;
-            }
-            inb.lwd = 0;
-            inb.total_len = 0;
-            inb.n_del_for_cb += in_total;
-            out.n_add_for_cb += in_total;
-            self.reap();
-            src.invoke_callbacks();
-            self.invoke_callbacks();
+            out.take_all_chains(inb, true);
+            self.after_move(src);
             0
         };
         Self::unlock2(self, src);
@@ -1804,37 +1803,42 @@ impl Evbuffer {
                 dst.add_buffer_locked(self);
                 break 'r n as c_int;
             }
-            let mut datlen = datlen;
-            let mut nread = 0;
+            // Whole chains move while they fit (the last chain with data never does: it
+            // would take everything, handled above).
+            let mut left = datlen;
             let mut k = 0;
-            while src.c(k).off <= datlen {
-                nread += src.c(k).off;
-                datlen -= src.c(k).off;
+            for p in src.chains.as_slice() {
+                // SAFETY: live chain of `src`.
+                let off = unsafe { p.as_ref() }.off;
+                if off > left {
+                    break;
+                }
+                left -= off;
                 k += 1;
             }
+            let moved = datlen - left;
             if k > 0 {
-                // Whole chains move: after dst's last chain with data, replacing its empty
-                // tail; dst's last-with-data then advances over them.
+                // After dst's last chain with data, replacing its empty tail; dst's
+                // last-with-data then advances over them.
                 d.free_trailing_empty();
-                d.chains.extend(src.chains.drain(..k));
+                d.chains.append_front_of(&mut src.chains, k);
                 src.lwd = src.lwd.saturating_sub(k);
                 d.advance_last_with_data();
-                d.total_len += nread;
-                d.n_add_for_cb += nread;
+                d.total_len += moved;
+                d.n_add_for_cb += moved;
             }
             // The rest comes from the (now) first chain: copy it.
-            let (p, n) = (src.c(0).data(), datlen);
-            // SAFETY: `n` < off readable bytes of src's first chain; dst is another buffer.
-            d.add(unsafe { std::slice::from_raw_parts(p, n) });
             let c = src.cm(0);
-            c.misalign += n;
-            c.off -= n;
-            nread += n;
-            src.total_len -= nread;
-            src.n_del_for_cb += nread;
+            // SAFETY: `left` < off readable bytes of src's first chain; dst is another
+            // buffer, so the slice does not alias what `add` writes.
+            d.add(unsafe { std::slice::from_raw_parts(c.data(), left) });
+            c.misalign += left;
+            c.off -= left;
+            src.total_len -= datlen;
+            src.n_del_for_cb += datlen;
             self.reap();
             dst.reap();
-            if n > 0 {
+            if left > 0 {
                 // libevent copies this tail with evbuffer_add, which runs dst's callbacks
                 // on its own; then it runs them again below. The second run only shows for
                 // NODEFER callbacks of a deferring buffer (counters are kept for the
@@ -1843,7 +1847,7 @@ impl Evbuffer {
             }
             dst.invoke_callbacks();
             self.invoke_callbacks();
-            nread as c_int
+            datlen as c_int
         };
         Self::unlock2(self, dst);
         r
@@ -1865,7 +1869,7 @@ impl Evbuffer {
                 break 'r -1;
             }
             // SAFETY: live chains of `src`.
-            if inb.chains.iter().any(|p| unsafe { p.as_ref() }.flags & (FILESEGMENT | SENDFILE | MULTICAST) != 0) {
+            if inb.chains.as_slice().iter().any(|p| unsafe { p.as_ref() }.flags & (FILESEGMENT | SENDFILE | MULTICAST) != 0) {
                 break 'r -1;
             }
             let in_total = inb.total_len;
