@@ -250,6 +250,9 @@ mod cache {
         /// holds the next one.
         heads: [Link; CLASSES],
         bytes: usize,
+        /// `clock` at each class's last `take` (0: never), for eviction.
+        last_take: [u64; CLASSES],
+        clock: u64,
     }
 
     impl Drop for Cache {
@@ -269,8 +272,39 @@ mod cache {
         }
     }
 
+    impl Cache {
+        /// Makes room for `size` bytes of class `k` by freeing cached chains of classes
+        /// that were last taken from before class `k` was (least recently used first): the
+        /// budget follows the sizes in use instead of staying full of an earlier
+        /// workload's. False when no class is staler than `k`.
+        #[cold]
+        fn evict_for(&mut self, k: usize, size: usize) -> bool {
+            loop {
+                let Some(j) = (0..CLASSES)
+                    .filter(|&j| j != k && self.heads[j].is_some() && self.last_take[j] < self.last_take[k])
+                    .min_by_key(|&j| self.last_take[j])
+                else {
+                    return false;
+                };
+                let cap = (1024usize << j) - LE_CHAIN_HDR;
+                if let Some(p) = self.heads[j] {
+                    // SAFETY: as in `Drop`: an unreferenced cached allocation of `cap`
+                    // bytes whose first word is the next link.
+                    unsafe {
+                        self.heads[j] = p.as_ptr().cast::<Link>().read();
+                        dealloc(p.as_ptr().cast(), layout(cap).unwrap_or(std::alloc::Layout::new::<Chain>()));
+                    }
+                    self.bytes -= cap + LE_CHAIN_HDR;
+                }
+                if self.bytes + size <= BUDGET {
+                    return true;
+                }
+            }
+        }
+    }
+
     thread_local! {
-        static CACHE: UnsafeCell<Cache> = const { UnsafeCell::new(Cache { heads: [None; CLASSES], bytes: 0 }) };
+        static CACHE: UnsafeCell<Cache> = const { UnsafeCell::new(Cache { heads: [None; CLASSES], bytes: 0, last_take: [0; CLASSES], clock: 0 }) };
     }
 
     #[inline(always)]
@@ -291,6 +325,8 @@ mod cache {
             .try_with(|c| {
                 // SAFETY: thread-local, and neither function re-enters the cache.
                 let c = unsafe { &mut *c.get() };
+                c.clock += 1;
+                c.last_take[k] = c.clock;
                 let p = c.heads[k]?;
                 // SAFETY: a cached chain's first word is the next link (written by `put`).
                 c.heads[k] = unsafe { p.as_ptr().cast::<Link>().read() };
@@ -310,7 +346,7 @@ mod cache {
                 // SAFETY: as in `take`.
                 let c = unsafe { &mut *c.get() };
                 let size = cap + LE_CHAIN_HDR;
-                if c.bytes + size > BUDGET {
+                if c.bytes + size > BUDGET && !c.evict_for(k, size) {
                     return false;
                 }
                 // SAFETY: the chain is dead (refcount zero) and at least a header long;
