@@ -565,23 +565,27 @@ impl Inner {
     /// `evbuffer_read_setup_vecs_`: up to `vecs.len()` extents of free space, covering
     /// `howmuch` bytes (exactly, when `exact`).
     fn setup_vecs(&mut self, howmuch: usize, vecs: &mut [libc::iovec], exact: bool) -> (usize, usize) {
+        let ch = self.chains.as_slice();
         let mut first = self.lwd;
-        if first < self.len() && self.c(first).space() == 0 {
+        // SAFETY (both closures/blocks below): live chains of this buffer.
+        if ch.get(first).is_some_and(|p| unsafe { p.as_ref() }.space() == 0) {
             first += 1;
         }
         let mut so_far = 0;
         let mut n = 0;
-        let mut i = first;
-        while n < vecs.len() && so_far < howmuch && i < self.len() {
-            let c = self.c(i);
+        for (v, p) in vecs.iter_mut().zip(ch.get(first..).unwrap_or(&[])) {
+            if so_far >= howmuch {
+                break;
+            }
+            // SAFETY: as above.
+            let c = unsafe { p.as_ref() };
             let mut avail = c.space();
             if exact && avail > howmuch - so_far {
                 avail = howmuch - so_far;
             }
-            vecs[n] = libc::iovec { iov_base: c.space_ptr().cast(), iov_len: avail };
+            *v = libc::iovec { iov_base: c.space_ptr().cast(), iov_len: avail };
             so_far += avail;
             n += 1;
-            i += 1;
         }
         (n, first)
     }
@@ -647,40 +651,44 @@ impl Inner {
             return 0;
         }
         let mut added = 0;
-        let last = self.len().wrapping_sub(1);
-        if vecs.len() == 1 && !self.chains.is_empty() && vecs[0].iov_base == self.c(last).space_ptr().cast() {
-            if vecs[0].iov_len > self.c(last).space() {
+        let ch = self.chains.as_slice();
+        let Some(&lastp) = ch.last() else { return -1 };
+        // SAFETY: live chain of this buffer.
+        let last = unsafe { &mut *lastp.as_ptr() };
+        if vecs.len() == 1 && vecs[0].iov_base == last.space_ptr().cast() {
+            if vecs[0].iov_len > last.space() {
                 return -1;
             }
-            self.cm(last).off += vecs[0].iov_len;
+            last.off += vecs[0].iov_len;
             added = vecs[0].iov_len;
             if added != 0 {
                 self.advance_last_with_data();
             }
         } else {
             let mut first = self.lwd;
-            if first >= self.len() {
-                return -1;
-            }
-            if self.c(first).space() == 0 {
+            let Some(fp) = ch.get(first) else { return -1 };
+            // SAFETY: live chain of this buffer.
+            if unsafe { fp.as_ref() }.space() == 0 {
                 first += 1;
             }
-            if first + vecs.len() > self.len() {
-                return -1;
-            }
-            for (k, v) in vecs.iter().enumerate() {
-                let c = self.c(first + k);
+            let Some(targets) = ch.get(first..first + vecs.len()) else { return -1 };
+            for (v, p) in vecs.iter().zip(targets) {
+                // SAFETY: live chain of this buffer.
+                let c = unsafe { p.as_ref() };
                 if v.iov_base != c.space_ptr().cast() || v.iov_len > c.space() {
                     return -1;
                 }
             }
-            for (k, v) in vecs.iter().enumerate() {
-                self.cm(first + k).off += v.iov_len;
+            let mut lwd = self.lwd;
+            for (k, (v, p)) in vecs.iter().zip(targets).enumerate() {
+                // SAFETY: live chain of this buffer, exclusively borrowed through `self`.
+                unsafe { (*p.as_ptr()).off += v.iov_len };
                 added += v.iov_len;
                 if v.iov_len != 0 {
-                    self.lwd = first + k;
+                    lwd = first + k;
                 }
             }
+            self.lwd = lwd;
         }
         self.total_len += added;
         self.n_add_for_cb += added;
