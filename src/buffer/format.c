@@ -7,6 +7,9 @@
  *
  * Called from Rust (src/ffi/buffer.rs), which cannot va_copy: the va_list is copied here for
  * every attempt, so the caller can measure and then format again with the same list. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* strchrnul */
+#endif
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,14 +25,55 @@ struct out {
 	size_t len;   /* bytes the full output needs */
 };
 
+/* memcpy for the short pieces of a format (literal runs, digits): inline moves instead of a
+ * call into libc, which costs more than the copy there. */
+static inline void copy_small(char *d, const char *s, size_t n)
+{
+	if (n > 16) {
+		memcpy(d, s, n);
+	} else if (n >= 8) {
+		uint64_t a, b;
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4) {
+		uint32_t a, b;
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		memcpy(d, &a, 4);
+		memcpy(d + n - 4, &b, 4);
+	} else if (n > 0) {
+		d[0] = s[0];
+		d[n / 2] = s[n / 2];
+		d[n - 1] = s[n - 1];
+	}
+}
+
 static inline void put(struct out *o, const char *s, size_t n)
 {
 	if (o->len < o->space) {
 		size_t room = o->space - o->len;
-		memcpy(o->p + o->len, s, n < room ? n : room);
+		copy_small(o->p + o->len, s, n < room ? n : room);
 	}
 	o->len += n;
 }
+
+/* The next '%' or the terminating NUL: literal runs between conversions are short, so a
+ * byte loop beats a call to strchr; long ones still go to the C library. */
+static inline const char *next_pct(const char *f)
+{
+	for (int i = 0; i < 16; i++, f++) {
+		if (*f == '%' || *f == '\0')
+			return f;
+	}
+	return strchrnul(f, '%');
+}
+
+static const char digit_pairs[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
 
 static inline void pad(struct out *o, char c, size_t n)
 {
@@ -44,13 +88,11 @@ static int fast_format(struct out *o, const char *fmt, va_list ap)
 {
 	const char *f = fmt;
 	for (;;) {
-		const char *pct = strchr(f, '%');
-		if (!pct) {
-			put(o, f, strlen(f));
-			break;
-		}
+		const char *pct = next_pct(f);
 		if (pct > f)
 			put(o, f, (size_t)(pct - f));
+		if (!*pct)
+			break;
 		f = pct + 1;
 		int left = 0, zero = 0;
 		for (;; f++) {
@@ -133,7 +175,20 @@ static int fast_format(struct out *o, const char *fmt, va_list ap)
 				const char *digits = c == 'x' ? "0123456789abcdef" : "0123456789ABCDEF";
 				while (v) { *--d = digits[v & 15]; v >>= 4; }
 			} else {
-				while (v) { *--d = (char)('0' + v % 10); v /= 10; }
+				while (v >= 100) {
+					unsigned r = (unsigned)(v % 100);
+					v /= 100;
+					d -= 2;
+					d[0] = digit_pairs[2 * r];
+					d[1] = digit_pairs[2 * r + 1];
+				}
+				if (v >= 10) {
+					d -= 2;
+					d[0] = digit_pairs[2 * v];
+					d[1] = digit_pairs[2 * v + 1];
+				} else if (v) {
+					*--d = (char)('0' + v);
+				}
 			}
 			size_t nd = (size_t)(e - d);
 			size_t zeros = 0;

@@ -1839,18 +1839,19 @@ impl Evbuffer {
             let c = src.cm(0);
             // SAFETY: `left` < off readable bytes of src's first chain; dst is another
             // buffer, so the slice does not alias what `add` writes.
-            d.add(unsafe { std::slice::from_raw_parts(c.data(), left) });
+            let added = d.add(unsafe { std::slice::from_raw_parts(c.data(), left) }) == 0;
             c.misalign += left;
             c.off -= left;
             src.total_len -= datlen;
             src.n_del_for_cb += datlen;
             self.reap();
             dst.reap();
-            if left > 0 {
-                // libevent copies this tail with evbuffer_add, which runs dst's callbacks
-                // on its own; then it runs them again below. The second run only shows for
-                // NODEFER callbacks of a deferring buffer (counters are kept for the
-                // deferred run), which libevent calls twice with the same info.
+            if added {
+                // libevent copies this tail with evbuffer_add (even when it is empty, after
+                // whole chains moved), which runs dst's callbacks on its own; then it runs
+                // them again below. The second run only shows for NODEFER callbacks of a
+                // deferring buffer (counters are kept for the deferred run), which libevent
+                // calls twice with the same info.
                 dst.invoke_callbacks();
             }
             dst.invoke_callbacks();
