@@ -216,7 +216,7 @@ mod tests {
     use super::*;
 
     fn p(n: usize) -> NonNull<Chain> {
-        NonNull::new((n * 16) as *mut Chain).unwrap()
+        NonNull::new(std::ptr::without_provenance_mut::<Chain>(n * 16)).unwrap()
     }
 
     fn ids(c: &Chains) -> Vec<usize> {
