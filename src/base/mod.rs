@@ -1888,6 +1888,14 @@ unsafe fn dispatch(b: &EventBase, tv: Option<timeval>) -> c_int {
         timeout = 0;
     }
     let et_mark = if ptr::eq(i.method.name, METHODS[0].name) || i.method.features & EV_FEATURE_ET != 0 { EV_ET } else { 0 };
+    if i.poller.poll_semantics && i.poller.find_closed() > 0 {
+        if i.poller.no_closed {
+            // libevent's select backend: select() fails on a closed fd.
+            crate::ev_warn!("select: {}", crate::log::errno_text(libc::EBADF));
+            return -1;
+        }
+        timeout = 0;
+    }
     // Level-triggered emulation (see poller.rs): last turn's LT fds that are still ready come
     // first, where the LT kernel's ready list has them.
     let probed = i.poller.probe();
@@ -1954,6 +1962,11 @@ unsafe fn dispatch(b: &EventBase, tv: Option<timeval>) -> c_int {
     if total >= cap {
         // A full batch: ready fds may remain in the kernel's list ahead of this turn's.
         i.poller.rearm_maybe();
+    }
+    for k in 0..i.poller.nval.len() {
+        // libevent's poll backend: POLLNVAL counts as readable and writable.
+        let fd = i.poller.nval[k];
+        i.io_active(fd, EV_READ | EV_WRITE);
     }
     if !i.poller.refused.is_empty() {
         for k in 0..i.poller.refused.len() {

@@ -89,6 +89,9 @@ pub(crate) struct Poller {
     pub(crate) maybe: Vec<RawFd>,
     /// The probe's `poll()` array (reused).
     pub(crate) pfds: Vec<libc::pollfd>,
+    /// Under the emulated poll/select methods: registered fds found closed (`POLLNVAL`) this
+    /// turn, which epoll has silently forgotten but poll()/select() report.
+    pub(crate) nval: Vec<RawFd>,
     /// Loop turn counter (dedupes probe and epoll reports of one fd).
     pub(crate) turn: u32,
     /// The base reports "poll"/"select": no edge-triggering (poll has none).
@@ -126,6 +129,7 @@ impl Poller {
             buf,
             maybe: Vec::new(),
             pfds: Vec::new(),
+            nval: Vec::new(),
             turn: 0,
             poll_semantics: false,
             no_closed: false,
@@ -254,6 +258,10 @@ impl Poller {
         if fd < 0 {
             // libevent's evmap ignores negative fds: the event is "added" but never fires.
             return Ok(Change::Same);
+        }
+        if fd >= 1 << 27 {
+            // libevent's fd map refuses to grow past INT_MAX bytes of pointers: a silent -1.
+            return Err(());
         }
         if fd as usize >= self.fds.len() {
             // A new, high fd: make sure it exists before sizing the table for it (a garbage
@@ -456,7 +464,15 @@ impl Poller {
     #[inline]
     pub(crate) fn effective(&self, fd: RawFd, raw: u32) -> u32 {
         match self.fds.get(fd as usize) {
-            Some(s) => raw & ((s.registered & !(libc::EPOLLET as u32)) | (libc::EPOLLERR | libc::EPOLLHUP) as u32),
+            Some(s) => {
+                let mut raw = raw & ((s.registered & !(libc::EPOLLET as u32)) | (libc::EPOLLERR | libc::EPOLLHUP) as u32);
+                if self.poll_semantics && raw & (libc::EPOLLERR | libc::EPOLLHUP) as u32 != 0 {
+                    // libevent's poll backend: HUP/ERR make the fd readable and writable,
+                    // and POLLRDHUP still means EV_CLOSED.
+                    raw = (raw & !((libc::EPOLLERR | libc::EPOLLHUP) as u32)) | (libc::EPOLLIN | libc::EPOLLOUT) as u32;
+                }
+                raw
+            }
             None => 0,
         }
     }
@@ -512,6 +528,26 @@ impl Poller {
             }
         }
         ready
+    }
+
+    /// Emulated poll/select methods only: which registered fds were closed behind our back
+    /// (libevent's poll backend reports them as `POLLNVAL`, its select backend fails). One
+    /// `poll()` over the registered fds, as those backends do every turn anyway.
+    pub(crate) fn find_closed(&mut self) -> usize {
+        self.nval.clear();
+        let mut pfds = std::mem::take(&mut self.pfds);
+        pfds.clear();
+        for (fd, s) in self.fds.iter().enumerate() {
+            if s.registered != 0 {
+                pfds.push(libc::pollfd { fd: fd as RawFd, events: 0, revents: 0 });
+            }
+        }
+        // SAFETY: `pfds` is a valid array; timeout 0 never blocks.
+        if !pfds.is_empty() && unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, 0) } > 0 {
+            self.nval.extend(pfds.iter().filter(|p| p.revents & libc::POLLNVAL != 0).map(|p| p.fd));
+        }
+        self.pfds = pfds;
+        self.nval.len()
     }
 
     /// Records that `fd` is reported with the (masked) bits `raw` this turn. Returns the
