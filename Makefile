@@ -18,7 +18,7 @@ GEN_HEADER := include/event2/evshim_generated.h
 RUST_SRC := $(shell find src -name '*.rs' -o -name '*.c') Cargo.toml Cargo.lock build.rs
 FUZZ_OPS ?= 1000000
 
-.PHONY: all lib header check-header abi cargo-test ctest fuzz-quick fuzz pkgconfig-test \
+.PHONY: all lib header check-header check-symbols abi cargo-test ctest fuzz-quick fuzz miri pkgconfig-test \
 	demo test bench install symbols clean
 
 all: lib
@@ -68,16 +68,27 @@ fuzz-quick: lib
 fuzz: lib
 	tools/fuzz/run.sh --ops $(FUZZ_OPS)
 
+# The evbuffer core's Rust unit tests under Miri (needs a nightly toolchain with miri; not
+# part of `make test`, since CI machines carry only the stable toolchain).
+miri:
+	RUSTFLAGS="--cfg evshim_unwind_tests" RUSTDOCFLAGS="--cfg evshim_unwind_tests" \
+		$(CARGO) +nightly miri test --target-dir $(CARGO_TARGET_DIR)/miri --lib buffer
+
 pkgconfig-test: lib
 	@tests/pkgconfig/run.sh
 
 symbols: lib
 	@tools/symbols.sh > docs/symbols.md && echo "wrote docs/symbols.md"
 
+check-symbols: lib
+	@tools/symbols.sh > build/symbols.md
+	@cmp -s build/symbols.md docs/symbols.md || { echo "FAIL: docs/symbols.md is stale: run 'make symbols'"; diff -u docs/symbols.md build/symbols.md | head -20; exit 1; }
+	@echo "symbols: docs/symbols.md is up to date ($$(sed -n 's/ functions exported.//p' docs/symbols.md))"
+
 demo: lib
 	@tests-c/demo/run.sh
 
-test: lib check-header abi cargo-test ctest fuzz-quick pkgconfig-test
+test: lib check-header check-symbols abi cargo-test ctest fuzz-quick pkgconfig-test
 	@echo "make test: all checks passed"
 
 bench: lib

@@ -143,7 +143,8 @@ bench_srand(uint64_t seed)
 	bench_rng_state = seed ? seed : 0x9e3779b97f4a7c15ULL;
 }
 
-/* BENCH_VERBOSE=1 prints every run's time to stderr (in run order). */
+/* BENCH_VERBOSE=1 prints every run's wall and CPU time to stderr (in run
+ * order). */
 
 /* BENCH_QUICK=1 shrinks run counts and budgets (for smoke runs). */
 static int
@@ -208,9 +209,12 @@ bench_measure(bench_run_fn fn, void *ctx, int min_runs, int max_runs,
 	}
 	if (getenv("BENCH_VERBOSE")) {
 		int i;
-		fprintf(stderr, "samples(%d):", n);
+		fprintf(stderr, "wall samples(%d):", n);
 		for (i = 0; i < n; i++)
 			fprintf(stderr, " %.1f", v[i]);
+		fprintf(stderr, "\ncpu samples(%d):", n);
+		for (i = 0; i < n; i++)
+			fprintf(stderr, " %.1f", c[i]);
 		fputc('\n', stderr);
 	}
 	med = bench_median(v, n);

@@ -41,7 +41,8 @@
 #define BATCH 10000		/* small operations between drains */
 #define DRAIN_AT (256 * 1024)	/* bytes a consumer lets pile up */
 
-static char *blob;		/* SEARCH_BYTES of random printable text */
+static char *blob;		/* BLOB_BYTES (+4 KiB) of random lowercase text:
+				 * the payload of every workload */
 #define BLOB_BYTES (64 * MiB)
 
 static struct evbuffer *

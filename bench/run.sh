@@ -14,6 +14,7 @@
 #   BENCH_ONLY=substr  only workloads whose label contains substr
 #   BENCH_QUICK=1      fewer runs per workload (smoke run, noisy numbers)
 #   BENCH_CPU=k        pin the benchmarks to CPU k with taskset
+#   BENCH_TIMEOUT=s    kill a benchmark invocation after s seconds (120)
 #   EVSHIM_ROOT=dir    benchmark the evshim tree in dir (its include/ and
 #                      build/lib) instead of this one
 #   CC                 compiler (default cc)
@@ -34,7 +35,10 @@ case $METRIC in cpu|wall) ;; *) echo "bench: BENCH_METRIC must be cpu or wall" >
 BENCHES=(dispatch cascade timers buffer)
 CFLAGS_COMMON="-O2 -Wall"
 
-rm -rf "$OUT"
+# Keep build/bench/cg and instr.txt (bench/instr.sh) and, for a build-only
+# call, the last results.
+rm -rf "$OUT/raw" "$OUT"/*.libevent "$OUT"/*.evshim "$OUT"/*.build.log
+[ "$REPS" = 0 ] || rm -f "$OUT"/results.txt "$OUT"/results.md
 mkdir -p "$OUT/raw"
 
 if ! LE_FLAGS=$(pkg-config --cflags --libs libevent 2>/dev/null); then
@@ -48,6 +52,10 @@ if [ ! -e "$LIBDIR/libevent-2.1.so.7" ]; then
 fi
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
+TIMEOUT=()
+if command -v timeout >/dev/null; then
+	TIMEOUT=(timeout "${BENCH_TIMEOUT:-120}")
+fi
 PIN=()
 if [ -n "${BENCH_CPU:-}" ] && command -v taskset >/dev/null; then
 	PIN=(taskset -c "$BENCH_CPU")
@@ -97,8 +105,12 @@ done
 run_one() { # bench lib rep
 	local b=$1 lib=$2 rep=$3 rc
 	[ "${status[$b.$lib]}" = ok ] || return 0
-	"${PIN[@]}" "$OUT/$b.$lib" >"$OUT/raw/$b.$lib.$rep" 2>"$OUT/raw/$b.$lib.$rep.err"
+	# A hang (a dispatch that never returns) must not stall `make bench`.
+	"${TIMEOUT[@]}" "${PIN[@]}" "$OUT/$b.$lib" >"$OUT/raw/$b.$lib.$rep" 2>"$OUT/raw/$b.$lib.$rep.err"
 	rc=$?
+	if [ $rc -eq 124 ] && [ ${#TIMEOUT[@]} -gt 0 ]; then
+		echo "bench: killed after ${BENCH_TIMEOUT:-120} s" >>"$OUT/raw/$b.$lib.$rep.err"
+	fi
 	if [ $rc -ne 0 ]; then
 		# Lines printed before the failure passed their own checks and
 		# are kept; the binary is not run again.

@@ -238,8 +238,8 @@ mod cache {
     use std::ptr::NonNull;
 
     const CLASSES: usize = 4;
-    /// At most this many bytes per class and thread.
-    const BUDGET: usize = 128 * 1024;
+    /// At most this many bytes per class and thread (1 MiB in all at most).
+    const BUDGET: usize = 256 * 1024;
     const MAX_SLOTS: usize = BUDGET / 1024;
 
     struct Cache {

@@ -117,6 +117,9 @@ pub struct Inner {
     pub parent: *mut c_void,
     /// Chains whose release runs outside code; freed once the buffer is consistent.
     dead: Vec<NonNull<Chain>>,
+    /// Index of the chain of the last evbuffer_ptr handed out: where the next lookup of a
+    /// caller's position starts (search loops pass back what they got).
+    ptr_hint: std::cell::Cell<usize>,
     /// `evbuffer_defer_callbacks`: runs the callbacks from `cb_queue`'s loop.
     deferred: Option<Box<crate::base::deferred::Deferred>>,
     /// The owning bufferevent's reference counting, so a scheduled deferred callback
@@ -169,6 +172,7 @@ impl Inner {
             refcnt: 1,
             parent: std::ptr::null_mut(),
             dead: Vec::new(),
+            ptr_hint: std::cell::Cell::new(0),
             deferred: None,
             parent_ref: None,
         }
@@ -250,12 +254,13 @@ impl Inner {
     }
 
     fn advance_last_with_data(&mut self) {
-        let mut i = self.lwd + 1;
-        while i < self.len() {
-            if self.c(i).off != 0 {
-                self.lwd = i;
-            }
-            i += 1;
+        let from = self.lwd + 1;
+        if from >= self.len() {
+            return;
+        }
+        // SAFETY: live chains of this buffer.
+        if let Some(k) = self.chains.range(from..).rposition(|p| unsafe { p.as_ref() }.off != 0) {
+            self.lwd = from + k;
         }
     }
 
@@ -482,9 +487,10 @@ impl Inner {
         }
         let mut used = 0;
         let mut avail = 0usize;
-        let mut i = self.lwd;
-        while i < self.len() {
-            let c = self.cm(i);
+        let from = self.lwd.min(self.len());
+        for p in self.chains.range(from..) {
+            // SAFETY: live chain of this buffer, exclusively borrowed through `self`.
+            let c = unsafe { &mut *p.as_ptr() };
             if c.off != 0 {
                 let s = c.space();
                 if s != 0 {
@@ -502,7 +508,6 @@ impl Inner {
             if used == n {
                 break;
             }
-            i += 1;
         }
         if used < n {
             let Some(p) = Chain::new(datlen - avail) else { return -1 };
@@ -629,10 +634,11 @@ impl Inner {
             if self.c(first).space() == 0 {
                 first += 1;
             }
+            if first + vecs.len() > self.len() {
+                return -1;
+            }
             for (k, v) in vecs.iter().enumerate() {
-                let Some(&p) = self.chains.get(first + k) else { return -1 };
-                // SAFETY: live chain of this buffer.
-                let c = unsafe { p.as_ref() };
+                let c = self.c(first + k);
                 if v.iov_base != c.space_ptr().cast() || v.iov_len > c.space() {
                     return -1;
                 }
@@ -820,14 +826,18 @@ impl Inner {
 
     // ---- positions and searching -----------------------------------------------------------
 
-    /// Finds the deque index of a chain named by an evbuffer_ptr (None: not ours).
+    /// Finds the deque index of a chain named by an evbuffer_ptr (None: not ours). Starts
+    /// at the chain of the last position handed out, so that loops of searches stay O(1).
     pub fn chain_index(&self, chain: *mut c_void) -> Option<usize> {
-        let (a, b) = self.chains.as_slices();
         let want = chain as *mut Chain;
-        if let Some(i) = a.iter().position(|p| p.as_ptr() == want) {
-            return Some(i);
+        let h = self.ptr_hint.get().min(self.len());
+        let found = (h..self.len())
+            .find(|&i| self.chains[i].as_ptr() == want)
+            .or_else(|| (0..h).rev().find(|&i| self.chains[i].as_ptr() == want));
+        if let Some(i) = found {
+            self.ptr_hint.set(i);
         }
-        b.iter().position(|p| p.as_ptr() == want).map(|i| i + a.len())
+        found
     }
 
     /// Validates a caller's evbuffer_ptr: Some(chain index or len() for "at the end").
@@ -843,6 +853,7 @@ impl Inner {
     }
 
     fn ptr_at(&self, ci: usize, pic: usize, pos: usize) -> Ptr {
+        self.ptr_hint.set(ci);
         Ptr { pos: pos as isize, chain: self.chains[ci].as_ptr().cast(), pos_in_chain: pic }
     }
 
@@ -876,6 +887,7 @@ impl Inner {
         p.pos = newpos;
         match self.walk(ci, pic, position) {
             Some((ci, pic)) if ci < self.len() => {
+                self.ptr_hint.set(ci);
                 p.chain = self.chains[ci].as_ptr().cast();
                 p.pos_in_chain = pic;
                 0
@@ -1101,6 +1113,60 @@ impl Inner {
         idx
     }
 
+    /// `evbuffer_readln` when the line and its end are inside the first chain, which keeps
+    /// some bytes after them, and nobody listens: the same result as the general path
+    /// (search, copy, two drains, two callback rounds) in one step. None: take that path.
+    fn readln_fast(&mut self, style: c_int) -> Option<(*mut std::ffi::c_char, usize)> {
+        if self.freeze_start || !self.callbacks.is_empty() {
+            return None;
+        }
+        let &p = self.chains.front()?;
+        // SAFETY: live chain of this buffer.
+        let c = unsafe { &mut *p.as_ptr() };
+        // SAFETY: as above.
+        let b = unsafe { c.bytes() };
+        let (n, extra) = match style {
+            EOL_LF => (search::memchr(b'\n', b)?, 1),
+            EOL_NUL => (search::memchr(0, b)?, 1),
+            EOL_CRLF => {
+                let q = search::memchr(b'\n', b)?;
+                if q > 0 && b[q - 1] == b'\r' {
+                    (q - 1, 2)
+                } else {
+                    (q, 1)
+                }
+            }
+            EOL_CRLF_STRICT => (search::memmem(b, b"\r\n")?, 2),
+            EOL_ANY => {
+                let q = search::memchr2(b'\r', b'\n', b)?;
+                let run = b[q..].iter().take_while(|&&x| x == b'\r' || x == b'\n').count();
+                (q, run)
+            }
+            _ => return None,
+        };
+        // The chain must outlive the line and its end (else drain frees it: general path).
+        if n + extra >= b.len() {
+            return None;
+        }
+        let line = crate::mm::malloc(n + 1).cast::<u8>();
+        if line.is_null() {
+            return None;
+        }
+        // SAFETY: `line` has n + 1 bytes; the chain has more than n readable bytes.
+        unsafe {
+            std::ptr::copy_nonoverlapping(b.as_ptr(), line, n);
+            *line.add(n) = 0;
+        }
+        let used = n + extra;
+        c.misalign += used;
+        c.off -= used;
+        self.total_len -= used;
+        // With no callbacks, invoking them only resets the counters.
+        self.n_add_for_cb = 0;
+        self.n_del_for_cb = 0;
+        Some((line.cast(), n))
+    }
+
     pub fn contiguous_space(&self) -> usize {
         self.chains.front().map_or(0, |p| {
             // SAFETY: live chain.
@@ -1141,6 +1207,19 @@ unsafe fn copy_bytes(dst: *mut u8, src: *const u8, n: usize) {
             *dst.add(n / 2) = *src.add(n / 2);
             *dst.add(n - 1) = *src.add(n - 1);
         }
+    }
+}
+
+/// Appends all of `from` to `to`. Moving one or two chains (the usual case of
+/// add_buffer) one by one is much cheaper than `extend(drain(..))`.
+#[inline]
+fn move_all(from: &mut VecDeque<NonNull<Chain>>, to: &mut VecDeque<NonNull<Chain>>) {
+    if from.len() <= 4 {
+        while let Some(p) = from.pop_front() {
+            to.push_back(p);
+        }
+    } else {
+        to.extend(from.drain(..));
     }
 }
 
@@ -1611,6 +1690,11 @@ impl Evbuffer {
                 }
                 let sz = sz as usize;
                 if sz < space {
+                    // libevent formats with vsnprintf straight into the chain, which leaves a
+                    // NUL after the text; programs print `evbuffer_pullup(buf, -1)` as a C
+                    // string and rely on it. The byte is spare room, not buffer content.
+                    // SAFETY: `sz < space`, so `ptr + sz` is inside the chain's spare room.
+                    unsafe { *ptr.add(sz) = 0 };
                     i.cm(ci).off += sz;
                     i.total_len += sz;
                     i.n_add_for_cb += sz;
@@ -1651,7 +1735,7 @@ impl Evbuffer {
         } else {
             let at = out.free_trailing_empty();
             out.lwd = at + inb.lwd;
-            out.chains.extend(inb.chains.drain(..));
+            move_all(&mut inb.chains, &mut out.chains);
             out.total_len += in_total;
         }
         inb.lwd = 0;
@@ -1729,11 +1813,12 @@ impl Evbuffer {
                 k += 1;
             }
             if k > 0 {
-                let at = d.free_trailing_empty();
-                let _ = at;
+                // Whole chains move: after dst's last chain with data, replacing its empty
+                // tail; dst's last-with-data then advances over them.
+                d.free_trailing_empty();
                 d.chains.extend(src.chains.drain(..k));
                 src.lwd = src.lwd.saturating_sub(k);
-                d.advance_last_with_data_from_scratch();
+                d.advance_last_with_data();
                 d.total_len += nread;
                 d.n_add_for_cb += nread;
             }
@@ -1749,6 +1834,13 @@ impl Evbuffer {
             src.n_del_for_cb += nread;
             self.reap();
             dst.reap();
+            if n > 0 {
+                // libevent copies this tail with evbuffer_add, which runs dst's callbacks
+                // on its own; then it runs them again below. The second run only shows for
+                // NODEFER callbacks of a deferring buffer (counters are kept for the
+                // deferred run), which libevent calls twice with the same info.
+                dst.invoke_callbacks();
+            }
             dst.invoke_callbacks();
             self.invoke_callbacks();
             nread as c_int
@@ -1845,6 +1937,10 @@ impl Evbuffer {
     pub fn readln(&self, style: c_int) -> (*mut std::ffi::c_char, usize) {
         self.lock();
         let inner = self.inner();
+        if let Some(r) = inner.readln_fast(style) {
+            self.unlock();
+            return r;
+        }
         if inner.freeze_start {
             frozen("evbuffer_readln", true);
             self.unlock();
@@ -2066,13 +2162,6 @@ impl Evbuffer {
     }
 }
 
-impl Inner {
-    /// libevent's `advance_last_with_data` after appending chains to a buffer whose
-    /// `lwd` still names its old last chain with data.
-    fn advance_last_with_data_from_scratch(&mut self) {
-        self.advance_last_with_data();
-    }
-}
 
 #[cfg(test)]
 mod tests {

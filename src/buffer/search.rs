@@ -112,6 +112,16 @@ unsafe fn find_sse2(hay: &[u8], eq: impl Fn(__m128i) -> __m128i) -> Option<usize
     None
 }
 
+/// Slice equality that avoids a memcmp call for the short needles searches mostly use.
+#[inline(always)]
+fn eq_short(a: &[u8], b: &[u8]) -> bool {
+    if a.len() <= 8 {
+        a.iter().zip(b).all(|(x, y)| x == y)
+    } else {
+        a == b
+    }
+}
+
 /// Index of the first complete occurrence of `needle` (non-empty) inside `hay`.
 pub fn memmem(hay: &[u8], needle: &[u8]) -> Option<usize> {
     let k = needle.len();
@@ -140,7 +150,7 @@ pub fn memmem(hay: &[u8], needle: &[u8]) -> Option<usize> {
                     let mut m = _mm_movemask_epi8(_mm_and_si128(a, b)) as u32;
                     while m != 0 {
                         let c = s + m.trailing_zeros() as usize;
-                        if hay[c + 1..c + k - 1] == needle[1..k - 1] {
+                        if eq_short(&hay[c + 1..c + k - 1], &needle[1..k - 1]) {
                             return Some(c);
                         }
                         m &= m - 1;

@@ -99,13 +99,19 @@ pub type evbuffer_file_segment_cleanup_cb =
 
 /// The buffer behind a C pointer, or a warning naming `func`.
 #[inline(always)]
-unsafe fn buf<'a>(p: *const evbuffer, func: &str) -> Option<&'a Evbuffer> {
+unsafe fn buf<'a>(p: *const evbuffer, func: &'static str) -> Option<&'a Evbuffer> {
     if p.is_null() {
-        crate::ev_warn!("{func}: NULL buffer");
+        null_buffer(func);
         return None;
     }
     // SAFETY: the caller passes a live buffer from `evbuffer_new` (contract of every export).
     Some(unsafe { &*(p as *const Evbuffer) })
+}
+
+#[cold]
+#[inline(never)]
+fn null_buffer(func: &str) {
+    crate::ev_warn!("{func}: NULL buffer");
 }
 
 fn to_ptr(p: &evbuffer_ptr) -> Ptr {
