@@ -1228,10 +1228,16 @@ fn move_all(from: &mut VecDeque<NonNull<Chain>>, to: &mut VecDeque<NonNull<Chain
 const CB_SNAPSHOT: usize = 8;
 
 impl Evbuffer {
-    /// `evbuffer_new`: a heap buffer; C owns it as `struct evbuffer *`.
+    /// `evbuffer_new`: a heap buffer; C owns it as `struct evbuffer *`. `None` when the
+    /// allocator fails.
+    pub fn try_new() -> Option<NonNull<Evbuffer>> {
+        let b = crate::mm::try_box(Evbuffer { lock: UnsafeCell::new(BufLock::None), inner: UnsafeCell::new(Inner::new()) })?;
+        Some(NonNull::from(Box::leak(b)))
+    }
+
+    /// [`Evbuffer::try_new`] for internal use, where running out of memory is fatal.
     pub fn new() -> NonNull<Evbuffer> {
-        let b = Box::new(Evbuffer { lock: UnsafeCell::new(BufLock::None), inner: UnsafeCell::new(Inner::new()) });
-        NonNull::from(Box::leak(b))
+        Self::try_new().unwrap_or_else(|| crate::ev_fatal!("evbuffer_new: out of memory"))
     }
 
     /// The buffer's state. Callers hold the lock and keep the borrow short: no user code
@@ -1834,13 +1840,11 @@ impl Evbuffer {
             src.n_del_for_cb += nread;
             self.reap();
             dst.reap();
-            if n > 0 {
-                // libevent copies this tail with evbuffer_add, which runs dst's callbacks
-                // on its own; then it runs them again below. The second run only shows for
-                // NODEFER callbacks of a deferring buffer (counters are kept for the
-                // deferred run), which libevent calls twice with the same info.
-                dst.invoke_callbacks();
-            }
+            // libevent copies this tail with evbuffer_add (even when it is 0 bytes), which
+            // runs dst's callbacks on its own; then it runs them again below. The second
+            // run only shows for NODEFER callbacks of a deferring buffer (counters are kept
+            // for the deferred run), which libevent calls twice with the same info.
+            dst.invoke_callbacks();
             dst.invoke_callbacks();
             self.invoke_callbacks();
             nread as c_int
@@ -2071,10 +2075,11 @@ impl Evbuffer {
 
     // ---- callbacks -----------------------------------------------------------------------
 
-    pub fn add_cb(&self, cb: CbFn, arg: *mut c_void) -> NonNull<CbEntry> {
-        let e = NonNull::from(Box::leak(Box::new(CbEntry { cb, arg, flags: CB_ENABLED })));
+    /// `evbuffer_add_cb`; `None` when the allocator fails (libevent returns NULL).
+    pub fn add_cb(&self, cb: CbFn, arg: *mut c_void) -> Option<NonNull<CbEntry>> {
+        let e = NonNull::from(Box::leak(crate::mm::try_box(CbEntry { cb, arg, flags: CB_ENABLED })?));
         self.read_op(|i| i.callbacks.insert(0, e));
-        e
+        Some(e)
     }
 
     /// `e` is dereferenced only once found among this buffer's registered entries.
@@ -2136,11 +2141,9 @@ impl Evbuffer {
             // SAFETY: boxed by `add_cb`, owned by the list we just emptied.
             drop(unsafe { Box::from_raw(e.as_ptr()) });
         }
-        if cb.addr() != 0 {
-            self.add_cb(cb, arg);
-        }
+        let r = if cb.addr() != 0 && self.add_cb(cb, arg).is_none() { -1 } else { 0 };
         self.unlock();
-        0
+        r
     }
 
     /// `evbuffer_defer_callbacks`.
