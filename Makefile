@@ -18,7 +18,7 @@ GEN_HEADER := include/event2/evshim_generated.h
 RUST_SRC := $(shell find src -name '*.rs' -o -name '*.c') Cargo.toml Cargo.lock build.rs
 FUZZ_OPS ?= 1000000
 
-.PHONY: all lib header check-header check-symbols abi cargo-test ctest fuzz-quick fuzz miri pkgconfig-test \
+.PHONY: all lib header check-header check-symbols lint abi cargo-test ctest fuzz-quick fuzz miri pkgconfig-test \
 	demo test bench install symbols clean
 
 all: lib
@@ -54,6 +54,11 @@ check-header:
 abi: lib
 	@tools/abi/check.sh
 
+# Clippy with the crate's lints (every unsafe block has a SAFETY comment, every export a
+# Safety section), warnings as errors.
+lint:
+	$(CARGO) clippy --release --quiet -- -D warnings
+
 # Rust unit tests. `cargo test` always unwinds, which src/lib.rs refuses unless told that
 # this build is a test build (it is never shipped).
 cargo-test:
@@ -88,7 +93,7 @@ check-symbols: lib
 demo: lib
 	@tests-c/demo/run.sh
 
-test: lib check-header check-symbols abi cargo-test ctest fuzz-quick pkgconfig-test
+test: lib check-header check-symbols lint abi cargo-test ctest fuzz-quick pkgconfig-test
 	@echo "make test: all checks passed"
 
 bench: lib

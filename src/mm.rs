@@ -155,3 +155,23 @@ unsafe impl std::alloc::GlobalAlloc for EventAllocator {
         new
     }
 }
+
+/// `Box::new` that reports allocation failure instead of aborting: where libevent returns
+/// NULL/-1 when the allocator fails (programs test this with a failing
+/// `event_set_mem_functions` allocator), so do we.
+pub fn try_box<T>(value: T) -> Option<Box<T>> {
+    let layout = std::alloc::Layout::new::<T>();
+    if layout.size() == 0 {
+        return Some(Box::new(value));
+    }
+    // SAFETY: the layout has a non-zero size.
+    let p = unsafe { std::alloc::alloc(layout) }.cast::<T>();
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: `p` is a fresh, properly aligned allocation for one `T`, owned by the Box.
+    unsafe {
+        p.write(value);
+        Some(Box::from_raw(p))
+    }
+}

@@ -1887,13 +1887,44 @@ unsafe fn dispatch(b: &EventBase, tv: Option<timeval>) -> c_int {
     if !i.poller.refused.is_empty() {
         timeout = 0;
     }
+    let et_mark = if ptr::eq(i.method.name, METHODS[0].name) || i.method.features & EV_FEATURE_ET != 0 { EV_ET } else { 0 };
+    if i.poller.poll_semantics && i.poller.find_closed() > 0 {
+        if i.poller.no_closed {
+            // libevent's select backend: select() fails on a closed fd.
+            crate::ev_warn!("select: {}", crate::log::errno_text(libc::EBADF));
+            return -1;
+        }
+        timeout = 0;
+    }
+    // Level-triggered emulation (see poller.rs): last turn's LT fds that are still ready come
+    // first, where the LT kernel's ready list has them.
+    let probed = i.poller.probe();
+    if probed > 0 {
+        timeout = 0;
+        for k in 0..i.poller.pfds.len() {
+            let p = i.poller.pfds[k];
+            if p.revents != 0 {
+                let what = i.poller.report(p.fd, p.revents as u16 as u32);
+                if what != 0 {
+                    i.io_active(p.fd, what | et_mark);
+                }
+            }
+        }
+    }
     let epfd = i.poller.epfd;
     let buf = i.poller.buf;
+    // SAFETY: only the loop thread uses `buf`.
+    let cap = unsafe { (*buf).len() };
+    // The LT kernel would have returned at most `cap` results, the probed ones included.
+    let maxevents = cap.saturating_sub(probed).max(1);
     b.release();
-    // SAFETY: only the loop thread uses `buf`; it is a separate allocation.
+    // Raw epoll_wait on mio's epoll fd (registrations all go through mio::Registry): the
+    // exact event bits are needed for libevent's HUP/RDHUP mapping, which mio::event::Event
+    // cannot express.
+    // SAFETY: only the loop thread uses `buf`; it is a separate allocation of `cap` entries.
     let n = unsafe {
         let v = &mut *buf;
-        libc::epoll_wait(epfd, v.as_mut_ptr(), v.len() as c_int, timeout)
+        libc::epoll_wait(epfd, v.as_mut_ptr(), maxevents as c_int, timeout)
     };
     let err = if n < 0 { std::io::Error::last_os_error().raw_os_error().unwrap_or(0) } else { 0 };
     b.acquire();
@@ -1907,7 +1938,6 @@ unsafe fn dispatch(b: &EventBase, tv: Option<timeval>) -> c_int {
         }
         return 0;
     }
-    let et_mark = if ptr::eq(i.method.name, METHODS[0].name) || i.method.features & EV_FEATURE_ET != 0 { EV_ET } else { 0 };
     for k in 0..n as usize {
         // SAFETY: the kernel filled `n` entries.
         let e = unsafe { (&*buf)[k] };
@@ -1920,12 +1950,23 @@ unsafe fn dispatch(b: &EventBase, tv: Option<timeval>) -> c_int {
                 unsafe { i.callback_activate_nolock(cb) };
             }
             fd => {
-                let what = Poller::epoll_to_ev(e.events);
+                let raw = i.poller.effective(fd as c_int, e.events);
+                let what = i.poller.report(fd as c_int, raw);
                 if what != 0 {
                     i.io_active(fd as c_int, what | et_mark);
                 }
             }
         }
+    }
+    let total = n as usize + probed;
+    if total >= cap {
+        // A full batch: ready fds may remain in the kernel's list ahead of this turn's.
+        i.poller.rearm_maybe();
+    }
+    for k in 0..i.poller.nval.len() {
+        // libevent's poll backend: POLLNVAL counts as readable and writable.
+        let fd = i.poller.nval[k];
+        i.io_active(fd, EV_READ | EV_WRITE);
     }
     if !i.poller.refused.is_empty() {
         for k in 0..i.poller.refused.len() {
@@ -1941,7 +1982,7 @@ unsafe fn dispatch(b: &EventBase, tv: Option<timeval>) -> c_int {
             i.io_active(fd, what);
         }
     }
-    i.poller.maybe_grow(n as usize);
+    i.poller.maybe_grow(total);
     0
 }
 

@@ -1,16 +1,36 @@
 //! The poller: one epoll registration per fd (the union of its events' interests), and the
 //! fan-out of readiness to the events waiting on that fd.
 //!
-//! The epoll instance is `mio::Poll`'s (it also carries the cross-thread `mio::Waker` and the
-//! signal registry's fd, both registered through mio with reserved tokens). User fds are
-//! registered on that same instance with libevent's own epoll flags — level-triggered, with
-//! `EPOLLET` only for `EV_ET` fds — because that is what makes raw events behave exactly as
-//! under libevent's epoll backend, at one `epoll_wait` per loop turn. (mio's own
-//! registrations are always edge-triggered; emulating level-triggered readiness on top of
-//! them needs a `poll()` re-check of recently-ready fds before each wait: one extra syscall
-//! per turn whenever I/O happened. Measured by adding just that one `poll()` per turn to
-//! this loop: +14% CPU per run on bench.c's 100-pipes/1-active workload, whose turn is
-//! otherwise epoll_wait + recv + send — for no gain in exactness.)
+//! The epoll instance is `mio::Poll`'s, and every registration goes through `mio::Registry`
+//! (`SourceFd`, token = the fd number), so every fd is edge-triggered (`EPOLLET`; `READABLE`
+//! also carries `EPOLLRDHUP`). libevent's epoll backend registers without `EPOLLET` unless
+//! the event that last changed the fd's registration had `EV_ET`; its level-triggered
+//! semantics are emulated exactly:
+//!
+//! * An LT kernel re-queues every reported LT fd at the tail of its ready list during
+//!   `epoll_wait`, and drops it at the next `epoll_wait` if it is no longer ready. We keep
+//!   the same list (`maybe`: this turn's reported fds whose libevent registration has no
+//!   `EPOLLET`, in report order) and at the start of the next turn check it with ONE
+//!   `poll()` (timeout 0). Still-ready fds are activated first, in that order, then
+//!   `epoll_wait`'s results (new edges, which the LT kernel would have queued behind them);
+//!   an fd both probed and reported is activated once (plus any new bits). If the probe
+//!   found anything, `epoll_wait` does not block, and it is asked for at most the buffer
+//!   size minus the probe's hits, as the LT kernel would return at most that many.
+//! * A full batch may have left fds in the kernel's list, ahead of where the LT kernel would
+//!   re-queue this turn's fds: then those fds are re-armed with `EPOLL_CTL_MOD`
+//!   (`Registry::reregister`) in report order instead, which queues them behind the rest.
+//! * The registration is changed (`EPOLL_CTL_MOD`) exactly when libevent's would be, even if
+//!   mio's interest stays the same, because a MOD re-queues a ready fd in both worlds.
+//! * Raw `epoll_wait` results (on `poll.as_raw_fd()`) are used instead of `mio::Events`
+//!   because libevent's mapping needs the exact bits: `EPOLLHUP` without `EPOLLRDHUP` means
+//!   READ|WRITE, with it only CLOSED; since mio always asks for `EPOLLRDHUP`, the bits are
+//!   masked with libevent's registration mask before mapping.
+//!
+//! Cost (bench/run.sh dispatch, details in docs/event-core.md): the probe is one `poll()`
+//! per turn that follows a turn with LT I/O, skipped when the list is empty: +12–15 % CPU on
+//! the 1-active-pipe workload (≈ 259 → 293–317 µs), ≈ +5 % with 100 active. Re-arming every
+//! fired fd with `EPOLL_CTL_MOD` instead (one `epoll_ctl` per fired fd per turn) measured
+//! the same with one active fd and +25–35 % with 100, so the probe was chosen.
 //!
 //! fds that epoll refuses (regular files, /dev/null: `EPERM`) behave as under libevent's poll
 //! backend: always ready for what their events wait for.
@@ -38,15 +58,21 @@ pub(crate) struct FdSlot {
     pub(crate) nwrite: u32,
     pub(crate) nclose: u32,
     pub(crate) et: bool,
-    /// epoll mask currently registered (0 = not registered).
+    /// libevent's epoll mask for this fd as last synced (0 = not registered); `EPOLLET`
+    /// in it means the fd is edge-triggered in libevent's world.
     pub(crate) registered: u32,
+    /// On the `maybe` list (reported last turn and level-triggered).
+    pub(crate) requeued: bool,
+    /// The turn this fd was last reported in, and the raw bits reported then.
+    pub(crate) turn: u32,
+    pub(crate) seen: u32,
     /// epoll refused the fd: it is polled as "always ready".
     pub(crate) refused: bool,
 }
 
 impl Default for FdSlot {
     fn default() -> Self {
-        FdSlot { head: std::ptr::null_mut(), nread: 0, nwrite: 0, nclose: 0, et: false, registered: 0, refused: false }
+        FdSlot { head: std::ptr::null_mut(), nread: 0, nwrite: 0, nclose: 0, et: false, registered: 0, refused: false, requeued: false, turn: 0, seen: 0 }
     }
 }
 
@@ -60,6 +86,16 @@ pub(crate) struct Poller {
     /// The epoll_wait buffer. A separate allocation so that the loop can fill it while the
     /// base lock is released (nobody else touches it).
     pub(crate) buf: *mut Vec<libc::epoll_event>,
+    /// Level-triggered fds reported in the last turn, in report order (the LT kernel's
+    /// re-queue order): probed at the start of the next turn.
+    pub(crate) maybe: Vec<RawFd>,
+    /// The probe's `poll()` array (reused).
+    pub(crate) pfds: Vec<libc::pollfd>,
+    /// Under the emulated poll/select methods: registered fds found closed (`POLLNVAL`) this
+    /// turn, which epoll has silently forgotten but poll()/select() report.
+    pub(crate) nval: Vec<RawFd>,
+    /// Loop turn counter (dedupes probe and epoll reports of one fd).
+    pub(crate) turn: u32,
     /// The base reports "poll"/"select": no edge-triggering (poll has none).
     pub(crate) poll_semantics: bool,
     /// The base reports "select", which has no EV_CLOSED support (those events never see it).
@@ -86,7 +122,20 @@ impl Poller {
         let poll = mio::Poll::new()?;
         let epfd = poll.as_raw_fd();
         let buf = Box::into_raw(Box::new(vec![libc::epoll_event { events: 0, u64: 0 }; INITIAL_NEVENT]));
-        Ok(Poller { poll, epfd, waker: None, fds: Vec::new(), refused: Vec::new(), buf, poll_semantics: false, no_closed: false })
+        Ok(Poller {
+            poll,
+            epfd,
+            waker: None,
+            fds: Vec::new(),
+            refused: Vec::new(),
+            buf,
+            maybe: Vec::new(),
+            pfds: Vec::new(),
+            nval: Vec::new(),
+            turn: 0,
+            poll_semantics: false,
+            no_closed: false,
+        })
     }
 
     #[inline]
@@ -128,13 +177,27 @@ impl Poller {
         m
     }
 
-    fn ctl(&self, op: c_int_op, fd: RawFd, mask: u32) -> io::Result<()> {
-        let mut ev = libc::epoll_event { events: mask, u64: fd as u64 };
-        // SAFETY: plain syscall on our epoll fd with a valid event struct.
-        if unsafe { libc::epoll_ctl(self.epfd, op, fd, &mut ev) } == 0 {
-            Ok(())
+    /// mio's interest for libevent's mask (`READABLE` brings `EPOLLRDHUP`, which `EV_CLOSED`
+    /// needs; extra bits are masked off when results are mapped).
+    fn interest_of(mask: u32) -> mio::Interest {
+        let r = mask & (libc::EPOLLIN | libc::EPOLLRDHUP) as u32 != 0;
+        let w = mask & libc::EPOLLOUT as u32 != 0;
+        match (r, w) {
+            (true, true) => mio::Interest::READABLE | mio::Interest::WRITABLE,
+            (false, true) => mio::Interest::WRITABLE,
+            _ => mio::Interest::READABLE,
+        }
+    }
+
+    fn mio_register(&self, fd: RawFd, mask: u32, modify: bool) -> io::Result<()> {
+        let reg = self.poll.registry();
+        let mut src = mio::unix::SourceFd(&fd);
+        let tok = mio::Token(fd as usize);
+        let interest = Self::interest_of(mask);
+        if modify {
+            reg.reregister(&mut src, tok, interest)
         } else {
-            Err(io::Error::last_os_error())
+            reg.register(&mut src, tok, interest)
         }
     }
 
@@ -150,25 +213,31 @@ impl Poller {
             return Ok(false);
         }
         let res = if want == 0 {
-            match self.ctl(libc::EPOLL_CTL_DEL, fd, 0) {
+            let mut src = mio::unix::SourceFd(&fd);
+            match self.poll.registry().deregister(&mut src) {
                 // Closed before we got to it: fine, as libevent says.
                 Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::EBADF | libc::EPERM)) => Ok(()),
                 r => r,
             }
         } else if s.registered == 0 {
-            match self.ctl(libc::EPOLL_CTL_ADD, fd, want) {
-                Err(e) if e.raw_os_error() == Some(libc::EEXIST) => self.ctl(libc::EPOLL_CTL_MOD, fd, want),
+            match self.mio_register(fd, want, false) {
+                Err(e) if e.raw_os_error() == Some(libc::EEXIST) => self.mio_register(fd, want, true),
                 r => r,
             }
         } else {
-            match self.ctl(libc::EPOLL_CTL_MOD, fd, want) {
-                Err(e) if e.raw_os_error() == Some(libc::ENOENT) => self.ctl(libc::EPOLL_CTL_ADD, fd, want),
+            match self.mio_register(fd, want, true) {
+                Err(e) if e.raw_os_error() == Some(libc::ENOENT) => self.mio_register(fd, want, false),
                 r => r,
             }
         };
         match res {
             Ok(()) => {
-                self.fds[fd as usize].registered = want;
+                let slot = &mut self.fds[fd as usize];
+                slot.registered = want;
+                if want == 0 {
+                    // The kernel forgets a deleted fd: so does the re-queue list.
+                    slot.requeued = false;
+                }
                 Ok(true)
             }
             Err(e) if e.raw_os_error() == Some(libc::EPERM) && s.registered == 0 => {
@@ -191,6 +260,10 @@ impl Poller {
         if fd < 0 {
             // libevent's evmap ignores negative fds: the event is "added" but never fires.
             return Ok(Change::Same);
+        }
+        if fd >= 1 << 27 {
+            // libevent's fd map refuses to grow past INT_MAX bytes of pointers: a silent -1.
+            return Err(());
         }
         if fd as usize >= self.fds.len() {
             // A new, high fd: make sure it exists before sizing the table for it (a garbage
@@ -350,8 +423,10 @@ impl Poller {
         self.epfd = poll.as_raw_fd();
         self.poll = poll;
         self.waker = None;
+        self.maybe.clear();
         for fd in 0..self.fds.len() {
             let s = &mut self.fds[fd];
+            s.requeued = false;
             if s.refused {
                 continue;
             }
@@ -363,10 +438,14 @@ impl Poller {
         Ok(())
     }
 
-    /// The readiness of an epoll result, as libevent's epoll backend maps it.
+    /// The readiness of an epoll result, as libevent's epoll backend maps it. `what` must
+    /// already be masked with libevent's registration (see [`Poller::effective`]).
     #[inline]
     pub(crate) fn epoll_to_ev(what: u32) -> c_short {
-        if what & (libc::EPOLLHUP | libc::EPOLLERR) as u32 != 0 {
+        if what & libc::EPOLLERR as u32 != 0 {
+            return EV_READ | EV_WRITE;
+        }
+        if what & libc::EPOLLHUP as u32 != 0 && what & libc::EPOLLRDHUP as u32 == 0 {
             return EV_READ | EV_WRITE;
         }
         let mut ev = 0;
@@ -382,6 +461,138 @@ impl Poller {
         ev
     }
 
+    /// The bits libevent's registration of `fd` would have let through (mio registers
+    /// `EPOLLRDHUP` with every `READABLE`, and `EPOLLIN` for `EV_CLOSED`-only fds).
+    #[inline]
+    pub(crate) fn effective(&self, fd: RawFd, raw: u32) -> u32 {
+        match self.fds.get(fd as usize) {
+            Some(s) => {
+                let mut raw = raw & ((s.registered & !(libc::EPOLLET as u32)) | (libc::EPOLLERR | libc::EPOLLHUP) as u32);
+                if self.poll_semantics && raw & (libc::EPOLLERR | libc::EPOLLHUP) as u32 != 0 {
+                    // libevent's poll backend: HUP/ERR make the fd readable and writable,
+                    // and POLLRDHUP still means EV_CLOSED.
+                    raw = (raw & !((libc::EPOLLERR | libc::EPOLLHUP) as u32)) | (libc::EPOLLIN | libc::EPOLLOUT) as u32;
+                }
+                raw
+            }
+            None => 0,
+        }
+    }
+
+    /// Starts a turn: probes last turn's level-triggered fds with one `poll()`. Leaves the
+    /// results in `pfds` (`revents` already masked; 0 = not ready) and returns how many are
+    /// ready. The `maybe` list is emptied: the turn's reports rebuild it.
+    pub(crate) fn probe(&mut self) -> usize {
+        self.turn = self.turn.wrapping_add(1);
+        self.pfds.clear();
+        if self.maybe.is_empty() {
+            return 0;
+        }
+        for k in 0..self.maybe.len() {
+            let fd = self.maybe[k];
+            let s = &mut self.fds[fd as usize];
+            if !s.requeued {
+                continue;
+            }
+            s.requeued = false;
+            let m = s.registered;
+            let mut events = 0;
+            if m & libc::EPOLLIN as u32 != 0 {
+                events |= libc::POLLIN;
+            }
+            if m & libc::EPOLLOUT as u32 != 0 {
+                events |= libc::POLLOUT;
+            }
+            if m & libc::EPOLLRDHUP as u32 != 0 {
+                events |= libc::POLLRDHUP;
+            }
+            if events != 0 {
+                self.pfds.push(libc::pollfd { fd, events, revents: 0 });
+            }
+        }
+        self.maybe.clear();
+        if self.pfds.is_empty() {
+            return 0;
+        }
+        // SAFETY: `pfds` is a valid array of `len` pollfds; timeout 0 never blocks.
+        let n = unsafe { libc::poll(self.pfds.as_mut_ptr(), self.pfds.len() as libc::nfds_t, 0) };
+        if n <= 0 {
+            return 0;
+        }
+        let mut ready = 0;
+        for k in 0..self.pfds.len() {
+            let p = self.pfds[k];
+            // POLLNVAL: closed, so gone from epoll too.
+            let raw = if p.revents & libc::POLLNVAL != 0 { 0 } else { self.effective(p.fd, p.revents as u16 as u32) };
+            self.pfds[k].revents = raw as i16;
+            if raw != 0 {
+                ready += 1;
+            }
+        }
+        ready
+    }
+
+    /// Emulated poll/select methods only: which registered fds were closed behind our back
+    /// (libevent's poll backend reports them as `POLLNVAL`, its select backend fails). One
+    /// `poll()` over the registered fds, as those backends do every turn anyway.
+    pub(crate) fn find_closed(&mut self) -> usize {
+        self.nval.clear();
+        let mut pfds = std::mem::take(&mut self.pfds);
+        pfds.clear();
+        for (fd, s) in self.fds.iter().enumerate() {
+            if s.registered != 0 {
+                pfds.push(libc::pollfd { fd: fd as RawFd, events: 0, revents: 0 });
+            }
+        }
+        // SAFETY: `pfds` is a valid array; timeout 0 never blocks.
+        if !pfds.is_empty() && unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, 0) } > 0 {
+            self.nval.extend(pfds.iter().filter(|p| p.revents & libc::POLLNVAL != 0).map(|p| p.fd));
+        }
+        self.pfds = pfds;
+        self.nval.len()
+    }
+
+    /// Records that `fd` is reported with the (masked) bits `raw` this turn. Returns the
+    /// readiness to activate (0 = nothing new), and queues level-triggered fds for the next
+    /// probe.
+    #[inline]
+    pub(crate) fn report(&mut self, fd: RawFd, raw: u32) -> c_short {
+        let turn = self.turn;
+        let Some(s) = self.fds.get_mut(fd as usize) else { return 0 };
+        if raw == 0 {
+            return 0;
+        }
+        if s.turn == turn {
+            // Probed and also reported by epoll: once, plus whatever is new.
+            let old = Self::epoll_to_ev(s.seen);
+            s.seen |= raw;
+            return Self::epoll_to_ev(s.seen) & !old;
+        }
+        s.turn = turn;
+        s.seen = raw;
+        if s.registered & libc::EPOLLET as u32 == 0 && !s.requeued {
+            s.requeued = true;
+            self.maybe.push(fd);
+        }
+        Self::epoll_to_ev(raw)
+    }
+
+    /// After a full batch the kernel may still hold ready fds that the LT kernel would report
+    /// before this turn's re-queued ones: re-arm those with `EPOLL_CTL_MOD` (which queues a
+    /// ready fd at the tail) instead of probing them.
+    pub(crate) fn rearm_maybe(&mut self) {
+        for k in 0..self.maybe.len() {
+            let fd = self.maybe[k];
+            let s = &mut self.fds[fd as usize];
+            s.requeued = false;
+            let m = s.registered;
+            if m != 0 {
+                let _ = self.mio_register(fd, m, true);
+            }
+        }
+        self.maybe.clear();
+    }
+
     /// Grows the result buffer after a full batch, as libevent does.
     pub(crate) fn maybe_grow(&mut self, n: usize) {
         // SAFETY: only the loop thread touches the buffer, and not concurrently with this.
@@ -393,5 +604,3 @@ impl Poller {
     }
 }
 
-#[allow(non_camel_case_types)]
-type c_int_op = std::ffi::c_int;

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use super::event::event;
+use super::event::{event, EVLIST_INTERNAL};
 
 static DEBUG_MODE: AtomicBool = AtomicBool::new(false);
 static TOO_LATE: AtomicBool = AtomicBool::new(false);
@@ -74,8 +74,15 @@ pub(crate) fn debug_note_teardown(ev: *const event) {
     });
 }
 
+/// The base's own events (common-timeout timers) are not the program's: libevent registers
+/// them in its debug map when it assigns them; we simply never check them.
+fn is_internal(ev: *const event) -> bool {
+    // SAFETY: debug mode only; `ev` is a live event (the callers' contract).
+    unsafe { (*ev).ev_evcallback.evcb_flags & EVLIST_INTERNAL != 0 }
+}
+
 pub(crate) fn debug_note_add(ev: *const event) {
-    if !debug_mode_on() {
+    if !debug_mode_on() || is_internal(ev) {
         return;
     }
     if with_map(|m| m.get_mut(&(ev as usize)).map(|a| *a = true).is_some()) == Some(false) {
@@ -84,7 +91,7 @@ pub(crate) fn debug_note_add(ev: *const event) {
 }
 
 pub(crate) fn debug_note_del(ev: *const event) {
-    if !debug_mode_on() {
+    if !debug_mode_on() || is_internal(ev) {
         return;
     }
     if with_map(|m| m.get_mut(&(ev as usize)).map(|a| *a = false).is_some()) == Some(false) {
@@ -94,7 +101,7 @@ pub(crate) fn debug_note_del(ev: *const event) {
 
 /// Aborts if `ev` was never set up (debug mode only). `func` names the API function.
 pub(crate) fn debug_assert_is_setup(ev: *const event, func: &str) {
-    if !debug_mode_on() {
+    if !debug_mode_on() || is_internal(ev) {
         return;
     }
     if with_map(|m| m.contains_key(&(ev as usize))) == Some(false) {

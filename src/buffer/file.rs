@@ -229,7 +229,7 @@ impl Evbuffer {
                 }
                 length = seg.length - offset;
             }
-            if offset < 0 || length < 0 || offset.checked_add(length).map_or(true, |e| e > seg.length) {
+            if offset < 0 || length < 0 || offset.checked_add(length).is_none_or(|e| e > seg.length) {
                 break 'ok false;
             }
             let Some(cp) = Chain::new_foreign(Kind::File { seg: segp }, IMMUTABLE | FILESEGMENT) else { break 'ok false };

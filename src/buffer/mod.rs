@@ -567,8 +567,10 @@ impl Inner {
     fn setup_vecs(&mut self, howmuch: usize, vecs: &mut [libc::iovec], exact: bool) -> (usize, usize) {
         let ch = self.chains.as_slice();
         let mut first = self.lwd;
-        // SAFETY (both closures/blocks below): live chains of this buffer.
-        if ch.get(first).is_some_and(|p| unsafe { p.as_ref() }.space() == 0) {
+        if ch.get(first).is_some_and(|p| {
+            // SAFETY: live chain of this buffer.
+            unsafe { p.as_ref() }.space() == 0
+        }) {
             first += 1;
         }
         let mut so_far = 0;
@@ -1255,10 +1257,16 @@ unsafe fn copy_bytes(dst: *mut u8, src: *const u8, n: usize) {
 const CB_SNAPSHOT: usize = 8;
 
 impl Evbuffer {
-    /// `evbuffer_new`: a heap buffer; C owns it as `struct evbuffer *`.
+    /// `evbuffer_new`: a heap buffer; C owns it as `struct evbuffer *`. `None` when the
+    /// allocator fails.
+    pub fn try_new() -> Option<NonNull<Evbuffer>> {
+        let b = crate::mm::try_box(Evbuffer { lock: UnsafeCell::new(BufLock::None), inner: UnsafeCell::new(Inner::new()) })?;
+        Some(NonNull::from(Box::leak(b)))
+    }
+
+    /// [`Evbuffer::try_new`] for internal use, where running out of memory is fatal.
     pub fn new() -> NonNull<Evbuffer> {
-        let b = Box::new(Evbuffer { lock: UnsafeCell::new(BufLock::None), inner: UnsafeCell::new(Inner::new()) });
-        NonNull::from(Box::leak(b))
+        Self::try_new().unwrap_or_else(|| crate::ev_fatal!("evbuffer_new: out of memory"))
     }
 
     /// The buffer's state. Callers hold the lock and keep the borrow short: no user code
@@ -2084,10 +2092,11 @@ impl Evbuffer {
 
     // ---- callbacks -----------------------------------------------------------------------
 
-    pub fn add_cb(&self, cb: CbFn, arg: *mut c_void) -> NonNull<CbEntry> {
-        let e = NonNull::from(Box::leak(Box::new(CbEntry { cb, arg, flags: CB_ENABLED })));
+    /// `evbuffer_add_cb`; `None` when the allocator fails (libevent returns NULL).
+    pub fn add_cb(&self, cb: CbFn, arg: *mut c_void) -> Option<NonNull<CbEntry>> {
+        let e = NonNull::from(Box::leak(crate::mm::try_box(CbEntry { cb, arg, flags: CB_ENABLED })?));
         self.read_op(|i| i.callbacks.insert(0, e));
-        e
+        Some(e)
     }
 
     /// `e` is dereferenced only once found among this buffer's registered entries.
@@ -2149,11 +2158,9 @@ impl Evbuffer {
             // SAFETY: boxed by `add_cb`, owned by the list we just emptied.
             drop(unsafe { Box::from_raw(e.as_ptr()) });
         }
-        if cb.addr() != 0 {
-            self.add_cb(cb, arg);
-        }
+        let r = if cb.addr() != 0 && self.add_cb(cb, arg).is_none() { -1 } else { 0 };
         self.unlock();
-        0
+        r
     }
 
     /// `evbuffer_defer_callbacks`.

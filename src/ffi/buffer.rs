@@ -150,7 +150,7 @@ unsafe fn iovecs<'a>(vec: *mut iovec, n: c_int) -> &'a mut [libc::iovec] {
 /// None; free the result with `evbuffer_free`.
 #[no_mangle]
 pub unsafe extern "C" fn evbuffer_new() -> *mut evbuffer {
-    Evbuffer::new().as_ptr().cast()
+    Evbuffer::try_new().map_or(std::ptr::null_mut(), |b| b.as_ptr().cast())
 }
 
 /// Frees a buffer (its bytes, callbacks, and — once unreferenced — chains shared with
@@ -678,7 +678,7 @@ pub unsafe extern "C" fn evbuffer_add_cb(buffer: *mut evbuffer, cb: evbuffer_cb_
     let Some(b) = (unsafe { buf(buffer, "evbuffer_add_cb") }) else { return std::ptr::null_mut() };
     // SAFETY: same ABI; the buffer pointer's C type differs only.
     let f = unsafe { std::mem::transmute::<evbuffer_cb_func, Option<unsafe extern "C" fn(*mut c_void, *const CbInfo, *mut c_void)>>(cb) };
-    b.add_cb(CbFn::Info(f), cbarg).as_ptr().cast()
+    b.add_cb(CbFn::Info(f), cbarg).map_or(std::ptr::null_mut(), |e| e.as_ptr().cast())
 }
 
 /// Unregisters and frees a callback entry.

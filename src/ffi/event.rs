@@ -102,7 +102,7 @@ fn opt_tv<'a>(tv: *const timeval) -> Option<&'a timeval> {
 /// None.
 #[no_mangle]
 pub unsafe extern "C" fn event_config_new() -> *mut event_config {
-    Box::into_raw(Box::new(Config::default())).cast()
+    crate::mm::try_box(Config::default()).map_or(std::ptr::null_mut(), |c| Box::into_raw(c).cast())
 }
 
 /// # Safety

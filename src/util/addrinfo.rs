@@ -63,9 +63,9 @@ pub fn getaddrinfo(
     serv: Option<&CStr>,
     hints_in: Option<&libc::addrinfo>,
 ) -> Result<AddrInfoList, c_int> {
-    // SAFETY: all-zero is a valid addrinfo (null pointers, zero ints).
     let mut hints: libc::addrinfo = match hints_in {
         Some(h) => *h,
+        // SAFETY: all-zero is a valid addrinfo (null pointers, zero ints).
         None => unsafe { std::mem::zeroed() },
     };
     if hints_in.is_none() {
