@@ -1,6 +1,6 @@
 //! `struct evbuffer`: the byte queue behind buffer.h.
 //!
-//! A buffer is a deque of chains (see [`chain`]). Which chain receives the next byte, when a
+//! A buffer is a list of chains (see [`chain`]; the list is chains.rs). Which chain receives the next byte, when a
 //! chain is realigned, resized or replaced, and how big new chains are follow libevent 2.1.12
 //! decision for decision, because programs observe the layout (`evbuffer_peek`,
 //! `evbuffer_reserve_space`, `evbuffer_get_contiguous_space`). The speed comes from
@@ -9,7 +9,7 @@
 //!
 //! `lwd` is libevent's `last_with_datap` as an index: the last chain holding data (0 when
 //! all chains are empty or there are none). Chains are only ever inserted or removed at the
-//! two ends of the deque (or replaced in place), so indices stay meaningful.
+//! two ends of the list (or replaced in place), so indices stay meaningful.
 //!
 //! Concurrency: every entry point takes the buffer's lock (when locking is enabled) for its
 //! whole duration, like libevent. User code (evbuffer callbacks, reference cleanups) is
@@ -181,7 +181,7 @@ impl Inner {
 
     #[inline(always)]
     fn c(&self, i: usize) -> &Chain {
-        // SAFETY: every chain in the deque is live and owned (or co-owned) by this buffer.
+        // SAFETY: every chain in the list is live and owned (or co-owned) by this buffer.
         unsafe { self.chains[i].as_ref() }
     }
 
@@ -868,7 +868,7 @@ impl Inner {
 
     // ---- positions and searching -----------------------------------------------------------
 
-    /// Finds the deque index of a chain named by an evbuffer_ptr (None: not ours). Starts
+    /// Finds the list index of a chain named by an evbuffer_ptr (None: not ours). Starts
     /// at the chain of the last position handed out, so that loops of searches stay O(1).
     pub fn chain_index(&self, chain: *mut c_void) -> Option<usize> {
         let want = chain as *mut Chain;
