@@ -2,8 +2,9 @@
 //!
 //! A buffer is a list of chains (see [`chain`]; the list is chains.rs). Which chain receives
 //! the next byte, when a chain is realigned, resized or replaced, and how big new chains are
-//! follow libevent 2.1.12 decision for decision, because programs observe the layout (`evbuffer_peek`,
-//! `evbuffer_reserve_space`, `evbuffer_get_contiguous_space`). The speed comes from
+//! follow libevent 2.1.12 decision for decision, because programs observe the layout
+//! (`evbuffer_peek`, `evbuffer_reserve_space`, `evbuffer_get_contiguous_space`). The speed
+//! comes from
 //! everything around it: inlined fast paths, no per-call locking cost when threads are off,
 //! SSE2 searches, readln in one pass, and no callback machinery when nobody listens.
 //!
