@@ -54,9 +54,10 @@ check-header:
 abi: lib
 	@tools/abi/check.sh
 
-# Clippy with the crate's lints (every unsafe block has a SAFETY comment, every export a
+# rustfmt, and clippy with the crate's lints (every unsafe block has a SAFETY comment, every export a
 # Safety section), warnings as errors.
 lint:
+	$(CARGO) fmt --check
 	$(CARGO) clippy --release --quiet -- -D warnings
 
 # Rust unit tests. `cargo test` always unwinds, which src/lib.rs refuses unless told that

@@ -33,9 +33,8 @@ pub struct evthread_condition_callbacks {
     pub alloc_condition: Option<unsafe extern "C" fn(condtype: c_uint) -> *mut c_void>,
     pub free_condition: Option<unsafe extern "C" fn(cond: *mut c_void)>,
     pub signal_condition: Option<unsafe extern "C" fn(cond: *mut c_void, broadcast: c_int) -> c_int>,
-    pub wait_condition: Option<
-        unsafe extern "C" fn(cond: *mut c_void, lock: *mut c_void, timeout: *const libc::timeval) -> c_int,
-    >,
+    pub wait_condition:
+        Option<unsafe extern "C" fn(cond: *mut c_void, lock: *mut c_void, timeout: *const libc::timeval) -> c_int>,
 }
 
 pub(crate) const LOCKTYPE_RECURSIVE: c_uint = 1;
@@ -205,7 +204,8 @@ impl Lock {
 
     /// With lock debugging: whether the calling thread holds this lock. Without it, true.
     pub fn held_by_me(&self) -> bool {
-        !self.debug || (self.depth.load(Ordering::Relaxed) > 0 && self.owner.load(Ordering::Relaxed) == current_thread_id())
+        !self.debug
+            || (self.depth.load(Ordering::Relaxed) > 0 && self.owner.load(Ordering::Relaxed) == current_thread_id())
     }
 }
 

@@ -23,9 +23,9 @@ use std::ptr;
 
 use libc::timeval;
 
-use crate::sync::{Cond, Lock};
-use self::event::*;
 use self::event::event as Event;
+use self::event::*;
+use crate::sync::{Cond, Lock};
 use poller::{Change, Poller, TOKEN_SIGNAL, TOKEN_WAKER};
 
 use timer::*;
@@ -531,7 +531,10 @@ impl EventBase {
                     while !e.is_null() {
                         // SAFETY: queue members are live.
                         let c = unsafe { (*e).evcb_closure };
-                        if matches!(c, EV_CLOSURE_EVENT_FINALIZE | EV_CLOSURE_EVENT_FINALIZE_FREE | EV_CLOSURE_CB_FINALIZE) {
+                        if matches!(
+                            c,
+                            EV_CLOSURE_EVENT_FINALIZE | EV_CLOSURE_EVENT_FINALIZE_FREE | EV_CLOSURE_CB_FINALIZE
+                        ) {
                             found = e;
                             break;
                         }
@@ -620,7 +623,12 @@ impl EventBase {
             }
         }
         i.once_head = ptr::null_mut();
-        let _ = SIG_BASE.compare_exchange(base, ptr::null_mut(), std::sync::atomic::Ordering::AcqRel, std::sync::atomic::Ordering::Acquire);
+        let _ = SIG_BASE.compare_exchange(
+            base,
+            ptr::null_mut(),
+            std::sync::atomic::Ordering::AcqRel,
+            std::sync::atomic::Ordering::Acquire,
+        );
         let cur = CURRENT_BASE.load(std::sync::atomic::Ordering::Acquire);
         if ptr::eq(cur, base) {
             CURRENT_BASE.store(ptr::null_mut(), std::sync::atomic::Ordering::Release);
@@ -1165,11 +1173,17 @@ impl Inner {
     }
 
     /// `event_finalize_nolock_`.
-    pub(crate) unsafe fn finalize_nolock(&mut self, free: bool, ev: *mut Event, cb: Option<unsafe extern "C" fn(*mut Event, *mut c_void)>) {
+    pub(crate) unsafe fn finalize_nolock(
+        &mut self,
+        free: bool,
+        ev: *mut Event,
+        cb: Option<unsafe extern "C" fn(*mut Event, *mut c_void)>,
+    ) {
         // SAFETY: live per the caller.
         unsafe {
             let _ = self.del_nolock(ev, DelMode::NoBlock);
-            (*ev).ev_evcallback.evcb_closure = if free { EV_CLOSURE_EVENT_FINALIZE_FREE } else { EV_CLOSURE_EVENT_FINALIZE };
+            (*ev).ev_evcallback.evcb_closure =
+                if free { EV_CLOSURE_EVENT_FINALIZE_FREE } else { EV_CLOSURE_EVENT_FINALIZE };
             (*ev).ev_evcallback.evcb_cb_union.evcb_evfinalize = cb;
             self.active_nolock(ev, EV_FINALIZE as c_int, 1);
             (*ev).ev_evcallback.evcb_flags |= EVLIST_FINALIZING;
@@ -1177,7 +1191,11 @@ impl Inner {
     }
 
     /// `event_callback_finalize_nolock_`: for deferred-style callbacks (bufferevent teardown).
-    pub(crate) unsafe fn callback_finalize_nolock(&mut self, evcb: *mut event_callback, cb: unsafe extern "C" fn(*mut event_callback, *mut c_void)) {
+    pub(crate) unsafe fn callback_finalize_nolock(
+        &mut self,
+        evcb: *mut event_callback,
+        cb: unsafe extern "C" fn(*mut event_callback, *mut c_void),
+    ) {
         // SAFETY: live per the caller.
         unsafe {
             if (*evcb).evcb_flags & EVLIST_INIT != 0 {
@@ -1320,7 +1338,11 @@ impl Inner {
                 Ok(r) => {
                     let fd = r.read_fd();
                     let mut src = mio::unix::SourceFd(&fd);
-                    if let Err(e) = self.poller.poll.registry().register(&mut src, mio::Token(TOKEN_SIGNAL), mio::Interest::READABLE) {
+                    if let Err(e) = self.poller.poll.registry().register(
+                        &mut src,
+                        mio::Token(TOKEN_SIGNAL),
+                        mio::Interest::READABLE,
+                    ) {
                         crate::ev_warn!("evsig_init_: {e}");
                         return -1;
                     }
@@ -1646,7 +1668,13 @@ impl Inner {
             } else {
                 let fd = r.read_fd();
                 let mut src = mio::unix::SourceFd(&fd);
-                if self.poller.poll.registry().register(&mut src, mio::Token(TOKEN_SIGNAL), mio::Interest::READABLE).is_err() {
+                if self
+                    .poller
+                    .poll
+                    .registry()
+                    .register(&mut src, mio::Token(TOKEN_SIGNAL), mio::Interest::READABLE)
+                    .is_err()
+                {
                     res = -1;
                 }
             }
@@ -1664,7 +1692,8 @@ unsafe fn insert_common_timeout_inorder(ctl: *mut CommonTimeout, ev: *mut Event)
             if !tv_gt(&(*e).ev_timeout, &(*ev).ev_timeout) {
                 // Insert after e.
                 let next = (*e).ev_timeout_pos.ev_next_with_common_timeout.tqe_next;
-                (*ev).ev_timeout_pos.ev_next_with_common_timeout = event_tailq_entry { tqe_next: next, tqe_prev: e.cast() };
+                (*ev).ev_timeout_pos.ev_next_with_common_timeout =
+                    event_tailq_entry { tqe_next: next, tqe_prev: e.cast() };
                 (*e).ev_timeout_pos.ev_next_with_common_timeout.tqe_next = ev;
                 if next.is_null() {
                     (*ctl).tail = ev;
@@ -1676,7 +1705,8 @@ unsafe fn insert_common_timeout_inorder(ctl: *mut CommonTimeout, ev: *mut Event)
             e = (*e).ev_timeout_pos.ev_next_with_common_timeout.tqe_prev.cast();
         }
         let head = (*ctl).head;
-        (*ev).ev_timeout_pos.ev_next_with_common_timeout = event_tailq_entry { tqe_next: head, tqe_prev: ptr::null_mut() };
+        (*ev).ev_timeout_pos.ev_next_with_common_timeout =
+            event_tailq_entry { tqe_next: head, tqe_prev: ptr::null_mut() };
         if head.is_null() {
             (*ctl).tail = ev;
         } else {
@@ -1809,7 +1839,9 @@ pub(crate) unsafe fn base_loop(b: &EventBase, flags: c_int) -> c_int {
         // SAFETY: lock held.
         let i = unsafe { b.inner() };
         if i.running_loop {
-            crate::ev_warn!("event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once.");
+            crate::ev_warn!(
+                "event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once."
+            );
             b.release();
             return -1;
         }
@@ -1887,7 +1919,8 @@ unsafe fn dispatch(b: &EventBase, tv: Option<timeval>) -> c_int {
     if !i.poller.refused.is_empty() {
         timeout = 0;
     }
-    let et_mark = if ptr::eq(i.method.name, METHODS[0].name) || i.method.features & EV_FEATURE_ET != 0 { EV_ET } else { 0 };
+    let et_mark =
+        if ptr::eq(i.method.name, METHODS[0].name) || i.method.features & EV_FEATURE_ET != 0 { EV_ET } else { 0 };
     if i.poller.poll_semantics && i.poller.find_closed() > 0 {
         if i.poller.no_closed {
             // libevent's select backend: select() fails on a closed fd.
@@ -2240,7 +2273,14 @@ unsafe extern "C" fn once_cb(fd: c_int, what: c_short, arg: *mut c_void) {
 }
 
 /// `event_base_once`.
-pub(crate) fn base_once(b: &EventBase, fd: c_int, events: c_short, cb: Option<Callback>, arg: *mut c_void, tv: Option<&timeval>) -> c_int {
+pub(crate) fn base_once(
+    b: &EventBase,
+    fd: c_int,
+    events: c_short,
+    cb: Option<Callback>,
+    arg: *mut c_void,
+    tv: Option<&timeval>,
+) -> c_int {
     if events & (EV_SIGNAL | EV_PERSIST) != 0 {
         return -1;
     }

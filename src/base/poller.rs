@@ -72,7 +72,18 @@ pub(crate) struct FdSlot {
 
 impl Default for FdSlot {
     fn default() -> Self {
-        FdSlot { head: std::ptr::null_mut(), nread: 0, nwrite: 0, nclose: 0, et: false, registered: 0, refused: false, requeued: false, turn: 0, seen: 0 }
+        FdSlot {
+            head: std::ptr::null_mut(),
+            nread: 0,
+            nwrite: 0,
+            nclose: 0,
+            et: false,
+            registered: 0,
+            refused: false,
+            requeued: false,
+            turn: 0,
+            seen: 0,
+        }
     }
 }
 
@@ -295,8 +306,12 @@ impl Poller {
         // libevent refuses mixing edge- and level-triggered events on one fd only in debug
         // mode (comparing with the fd's newest event); otherwise the registration simply
         // takes the ET-ness of whichever event last changed it.
-        // SAFETY: list members are live.
-        if super::thread::debug_mode_on() && !slot.head.is_null() && unsafe { (*slot.head).ev_events } & EV_ET != events & EV_ET {
+        let mixes_et = || {
+            // SAFETY: list members are live events (the caller holds the base lock).
+            let newest = unsafe { (*slot.head).ev_events };
+            newest & EV_ET != events & EV_ET
+        };
+        if super::thread::debug_mode_on() && !slot.head.is_null() && mixes_et() {
             crate::ev_warn!("Tried to mix edge-triggered and non-edge-triggered events on fd {fd}");
             return Err(());
         }
@@ -467,7 +482,8 @@ impl Poller {
     pub(crate) fn effective(&self, fd: RawFd, raw: u32) -> u32 {
         match self.fds.get(fd as usize) {
             Some(s) => {
-                let mut raw = raw & ((s.registered & !(libc::EPOLLET as u32)) | (libc::EPOLLERR | libc::EPOLLHUP) as u32);
+                let mut raw =
+                    raw & ((s.registered & !(libc::EPOLLET as u32)) | (libc::EPOLLERR | libc::EPOLLHUP) as u32);
                 if self.poll_semantics && raw & (libc::EPOLLERR | libc::EPOLLHUP) as u32 != 0 {
                     // libevent's poll backend: HUP/ERR make the fd readable and writable,
                     // and POLLRDHUP still means EV_CLOSED.
@@ -603,4 +619,3 @@ impl Poller {
         }
     }
 }
-

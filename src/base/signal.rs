@@ -212,7 +212,10 @@ impl SignalRegistry {
         if self.refs[s] == 0 {
             crate::ev_debug!("evsig_add: {signo}: changing signal handler");
             if signo >= self.sh_old_max {
-                crate::ev_debug!("evsig_set_handler_: evsignal ({signo}) >= sh_old_max ({}), resizing", self.sh_old_max);
+                crate::ev_debug!(
+                    "evsig_set_handler_: evsignal ({signo}) >= sh_old_max ({}), resizing",
+                    self.sh_old_max
+                );
                 self.sh_old_max = signo + 1;
             }
         }
@@ -530,7 +533,7 @@ mod tests {
         assert_eq!(back.sa_sigaction, custom);
         assert_ne!(back.sa_flags & libc::SA_NODEFER, 0, "the whole sigaction comes back");
         a.del(sig); // extra del: ignored
-        // Drop restores too.
+                    // Drop restores too.
         b.add(sig).unwrap();
         assert_eq!(current_action(sig).sa_sigaction, ours());
         drop(b);
@@ -570,7 +573,8 @@ mod tests {
         let _g = serial();
         let mut reg = SignalRegistry::new().unwrap();
         crate::log::set_log_callback(Some(capture));
-        let results: Vec<_> = [0, -1, 65, 1000, libc::SIGKILL, libc::SIGSTOP, 32, 33].iter().map(|&s| reg.add(s)).collect();
+        let results: Vec<_> =
+            [0, -1, 65, 1000, libc::SIGKILL, libc::SIGSTOP, 32, 33].iter().map(|&s| reg.add(s)).collect();
         crate::log::set_log_callback(None);
         assert!(results.iter().all(|r| r.is_err()));
         let logged = std::mem::take(&mut *LOGGED.lock().unwrap());

@@ -74,7 +74,16 @@ impl Chain {
         let cap = to_alloc - LE_CHAIN_HDR;
         if let Some(p) = cache::take(cap) {
             // SAFETY: a cached chain is an owned allocation for exactly `cap` bytes.
-            unsafe { p.as_ptr().write(Chain { buffer: p.as_ptr().cast::<u8>().add(HDR), buffer_len: cap, misalign: 0, off: 0, flags: 0, refcnt: 1 }) };
+            unsafe {
+                p.as_ptr().write(Chain {
+                    buffer: p.as_ptr().cast::<u8>().add(HDR),
+                    buffer_len: cap,
+                    misalign: 0,
+                    off: 0,
+                    flags: 0,
+                    refcnt: 1,
+                })
+            };
             return Some(p);
         }
         let l = layout(cap)?;
@@ -97,7 +106,14 @@ impl Chain {
         let p = NonNull::new(unsafe { alloc(l) }.cast::<Chain>())?;
         // SAFETY: fresh allocation of the header plus a `Kind` (HDR keeps it aligned).
         unsafe {
-            p.as_ptr().write(Chain { buffer: std::ptr::null_mut(), buffer_len: 0, misalign: 0, off: 0, flags, refcnt: 1 });
+            p.as_ptr().write(Chain {
+                buffer: std::ptr::null_mut(),
+                buffer_len: 0,
+                misalign: 0,
+                off: 0,
+                flags,
+                refcnt: 1,
+            });
             p.as_ptr().cast::<u8>().add(HDR).cast::<Kind>().write(kind);
         }
         Some(p)

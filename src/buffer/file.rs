@@ -67,7 +67,14 @@ impl FileSegment {
             let leftover = if offset != 0 { offset % page_size() } else { 0 };
             // SAFETY: a read-only private mapping; failure is reported as MAP_FAILED.
             let m = unsafe {
-                libc::mmap(std::ptr::null_mut(), (length + leftover) as usize, libc::PROT_READ, libc::MAP_PRIVATE, fd, offset - leftover)
+                libc::mmap(
+                    std::ptr::null_mut(),
+                    (length + leftover) as usize,
+                    libc::PROT_READ,
+                    libc::MAP_PRIVATE,
+                    fd,
+                    offset - leftover,
+                )
             };
             if m == libc::MAP_FAILED {
                 let e = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
@@ -132,7 +139,11 @@ pub fn segment_new(fd: c_int, offset: i64, mut length: i64, flags: c_uint) -> Op
         }
         length = st.st_size;
     }
-    if offset < 0 || length < 0 || length as u64 > CHAIN_MAX as u64 || offset as u64 > (CHAIN_MAX as u64 - length as u64) {
+    if offset < 0
+        || length < 0
+        || length as u64 > CHAIN_MAX as u64
+        || offset as u64 > (CHAIN_MAX as u64 - length as u64)
+    {
         return None;
     }
     let mut seg = Box::new(FileSegment {
@@ -232,7 +243,9 @@ impl Evbuffer {
             if offset < 0 || length < 0 || offset.checked_add(length).is_none_or(|e| e > seg.length) {
                 break 'ok false;
             }
-            let Some(cp) = Chain::new_foreign(Kind::File { seg: segp }, IMMUTABLE | FILESEGMENT) else { break 'ok false };
+            let Some(cp) = Chain::new_foreign(Kind::File { seg: segp }, IMMUTABLE | FILESEGMENT) else {
+                break 'ok false;
+            };
             // SAFETY: fresh chain.
             let c = unsafe { &mut *cp.as_ptr() };
             if can_use_sendfile && seg.can_sendfile {

@@ -27,8 +27,8 @@ use std::ffi::{c_int, c_void};
 use std::ptr::NonNull;
 use std::sync::Arc;
 
-use chains::Chains;
 use chain::{release, Chain, Kind, CHAIN_MAX, FILESEGMENT, IMMUTABLE, MULTICAST, SENDFILE};
+use chains::Chains;
 
 /// `EVBUFFER_CB_ENABLED`.
 pub(crate) const CB_ENABLED: u32 = 1;
@@ -948,7 +948,14 @@ impl Inner {
     }
 
     /// Leftmost occurrence of `what` at or after (chain `ci`, offset `pic`, absolute `pos`).
-    fn find(&self, what: &[u8], mut ci: usize, mut pic: usize, mut pos: usize, limit: usize) -> Option<(usize, usize, usize)> {
+    fn find(
+        &self,
+        what: &[u8],
+        mut ci: usize,
+        mut pic: usize,
+        mut pos: usize,
+        limit: usize,
+    ) -> Option<(usize, usize, usize)> {
         let k = what.len();
         let first = what[0];
         while ci < self.len() {
@@ -1035,7 +1042,14 @@ impl Inner {
     }
 
     /// First byte equal to `a` (or `b`) at or after the position; (chain, offset, abs pos).
-    fn find_byte(&self, a: u8, b: Option<u8>, mut ci: usize, mut pic: usize, mut pos: usize) -> Option<(usize, usize, usize)> {
+    fn find_byte(
+        &self,
+        a: u8,
+        b: Option<u8>,
+        mut ci: usize,
+        mut pic: usize,
+        mut pos: usize,
+    ) -> Option<(usize, usize, usize)> {
         while ci < self.len() {
             // SAFETY: live chain.
             let bytes = unsafe { self.c(ci).bytes() };
@@ -1129,7 +1143,10 @@ impl Inner {
             so_far = (c.off - p.pos_in_chain) as isize;
             idx = 1;
             if let Some(v) = vecs.first_mut() {
-                *v = libc::iovec { iov_base: c.data().wrapping_add(p.pos_in_chain) as *mut c_void, iov_len: so_far as usize };
+                *v = libc::iovec {
+                    iov_base: c.data().wrapping_add(p.pos_in_chain) as *mut c_void,
+                    iov_len: so_far as usize,
+                };
             }
             ci = sci + 1;
         }
@@ -1261,7 +1278,10 @@ impl Evbuffer {
     /// `evbuffer_new`: a heap buffer; C owns it as `struct evbuffer *`. `None` when the
     /// allocator fails.
     pub fn try_new() -> Option<NonNull<Evbuffer>> {
-        let b = crate::mm::try_box(Evbuffer { lock: UnsafeCell::new(BufLock::None), inner: UnsafeCell::new(Inner::new()) })?;
+        let b = crate::mm::try_box(Evbuffer {
+            lock: UnsafeCell::new(BufLock::None),
+            inner: UnsafeCell::new(Inner::new()),
+        })?;
         Some(NonNull::from(Box::leak(b)))
     }
 
@@ -1886,8 +1906,12 @@ impl Evbuffer {
                 frozen("evbuffer_add_buffer_reference", false);
                 break 'r -1;
             }
-            // SAFETY: live chains of `src`.
-            if inb.chains.as_slice().iter().any(|p| unsafe { p.as_ref() }.flags & (FILESEGMENT | SENDFILE | MULTICAST) != 0) {
+            let shareable = |p: &NonNull<Chain>| {
+                // SAFETY: live chains of `src`, which is locked.
+                let c = unsafe { p.as_ref() };
+                c.flags & (FILESEGMENT | SENDFILE | MULTICAST) == 0
+            };
+            if !inb.chains.as_slice().iter().all(shareable) {
                 break 'r -1;
             }
             let in_total = inb.total_len;
@@ -1902,7 +1926,8 @@ impl Evbuffer {
                 if parent.off == 0 {
                     continue;
                 }
-                let Some(t) = Chain::new_foreign(Kind::Multicast { source: srcp, parent: pp }, MULTICAST | IMMUTABLE) else {
+                let Some(t) = Chain::new_foreign(Kind::Multicast { source: srcp, parent: pp }, MULTICAST | IMMUTABLE)
+                else {
                     crate::ev_warn!("evbuffer_add_buffer_reference: out of memory");
                     break;
                 };
@@ -1932,8 +1957,16 @@ impl Evbuffer {
     ///
     /// # Safety
     /// `data` stays readable for `len` bytes until the cleanup runs.
-    pub unsafe fn add_reference(&self, data: *const u8, len: usize, cleanup: Option<chain::RefCleanup>, extra: *mut c_void) -> c_int {
-        let Some(p) = Chain::new_foreign(Kind::Reference { cleanup, extra }, chain::REFERENCE | IMMUTABLE) else { return -1 };
+    pub unsafe fn add_reference(
+        &self,
+        data: *const u8,
+        len: usize,
+        cleanup: Option<chain::RefCleanup>,
+        extra: *mut c_void,
+    ) -> c_int {
+        let Some(p) = Chain::new_foreign(Kind::Reference { cleanup, extra }, chain::REFERENCE | IMMUTABLE) else {
+            return -1;
+        };
         // SAFETY: fresh chain.
         unsafe {
             let c = &mut *p.as_ptr();
@@ -2020,7 +2053,11 @@ impl Evbuffer {
 
     /// Position 0 (what a search for an empty string returns).
     pub fn front_ptr(&self) -> Ptr {
-        self.read_op(|i| Ptr { pos: 0, chain: i.chains.front().map_or(std::ptr::null_mut(), |p| p.as_ptr().cast()), pos_in_chain: 0 })
+        self.read_op(|i| Ptr {
+            pos: 0,
+            chain: i.chains.front().map_or(std::ptr::null_mut(), |p| p.as_ptr().cast()),
+            pos_in_chain: 0,
+        })
     }
 
     pub fn search_eol(&self, start: Option<&Ptr>, style: c_int) -> (Ptr, usize) {
@@ -2122,7 +2159,12 @@ impl Evbuffer {
     pub fn remove_cb(&self, cb: usize, arg: *mut c_void) -> c_int {
         self.lock();
         // SAFETY: registered entries are live.
-        let hit = self.inner().callbacks.iter().copied().find(|e| unsafe { e.as_ref() }.cb.addr() == cb && unsafe { e.as_ref() }.arg == arg);
+        let hit = self
+            .inner()
+            .callbacks
+            .iter()
+            .copied()
+            .find(|e| unsafe { e.as_ref() }.cb.addr() == cb && unsafe { e.as_ref() }.arg == arg);
         let r = match hit {
             Some(e) => self.remove_cb_entry(e.as_ptr()),
             None => -1,
@@ -2182,7 +2224,6 @@ impl Evbuffer {
         0
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -91,7 +91,8 @@ pub const EVBUF_FS_DISABLE_MMAP: c_int = 0x02;
 pub const EVBUF_FS_DISABLE_SENDFILE: c_int = 0x04;
 pub const EVBUF_FS_DISABLE_LOCKING: c_int = 0x08;
 
-pub type evbuffer_ref_cleanup_cb = Option<unsafe extern "C" fn(data: *const c_void, datalen: usize, extra: *mut c_void)>;
+pub type evbuffer_ref_cleanup_cb =
+    Option<unsafe extern "C" fn(data: *const c_void, datalen: usize, extra: *mut c_void)>;
 pub type evbuffer_cb_func =
     Option<unsafe extern "C" fn(buffer: *mut evbuffer, info: *const evbuffer_cb_info, arg: *mut c_void)>;
 pub type evbuffer_file_segment_cleanup_cb =
@@ -262,7 +263,12 @@ pub unsafe extern "C" fn evbuffer_expand(buf: *mut evbuffer, datlen: usize) -> c
 /// # Safety
 /// `buf` may be NULL; `vec` points to `n_vec` writable iovecs (NULL only with `n_vec` < 1).
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_reserve_space(buf: *mut evbuffer, size: ev_ssize_t, vec: *mut iovec, n_vec: c_int) -> c_int {
+pub unsafe extern "C" fn evbuffer_reserve_space(
+    buf: *mut evbuffer,
+    size: ev_ssize_t,
+    vec: *mut iovec,
+    n_vec: c_int,
+) -> c_int {
     // SAFETY: see the contract.
     let Some(b) = (unsafe { self::buf(buf, "evbuffer_reserve_space") }) else { return -1 };
     if n_vec >= 1 && vec.is_null() {
@@ -350,7 +356,12 @@ pub unsafe extern "C" fn evbuffer_copyout(buf: *mut evbuffer, data_out: *mut c_v
 /// `buf` may be NULL; `pos` NULL or a position of this buffer; `data_out` has room for
 /// `datlen` bytes (NULL only when 0).
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_copyout_from(buf: *mut evbuffer, pos: *const evbuffer_ptr, data_out: *mut c_void, datlen: usize) -> ev_ssize_t {
+pub unsafe extern "C" fn evbuffer_copyout_from(
+    buf: *mut evbuffer,
+    pos: *const evbuffer_ptr,
+    data_out: *mut c_void,
+    datlen: usize,
+) -> ev_ssize_t {
     // SAFETY: see the contract.
     let Some(b) = (unsafe { self::buf(buf, "evbuffer_copyout_from") }) else { return -1 };
     if data_out.is_null() && datlen > 0 {
@@ -369,7 +380,9 @@ pub unsafe extern "C" fn evbuffer_copyout_from(buf: *mut evbuffer, pos: *const e
 #[no_mangle]
 pub unsafe extern "C" fn evbuffer_remove_buffer(src: *mut evbuffer, dst: *mut evbuffer, datlen: usize) -> c_int {
     // SAFETY: see the contract.
-    let (Some(s), Some(d)) = (unsafe { buf(src, "evbuffer_remove_buffer") }, unsafe { buf(dst, "evbuffer_remove_buffer") }) else {
+    let (Some(s), Some(d)) =
+        (unsafe { buf(src, "evbuffer_remove_buffer") }, unsafe { buf(dst, "evbuffer_remove_buffer") })
+    else {
         return -1;
     };
     s.remove_buffer(d, datlen)
@@ -380,7 +393,11 @@ pub unsafe extern "C" fn evbuffer_remove_buffer(src: *mut evbuffer, dst: *mut ev
 /// # Safety
 /// `buffer` may be NULL; `n_read_out` NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_readln(buffer: *mut evbuffer, n_read_out: *mut usize, eol_style: EolStyleArg) -> *mut c_char {
+pub unsafe extern "C" fn evbuffer_readln(
+    buffer: *mut evbuffer,
+    n_read_out: *mut usize,
+    eol_style: EolStyleArg,
+) -> *mut c_char {
     // SAFETY: see the contract.
     let (line, n) = match unsafe { buf(buffer, "evbuffer_readln") } {
         Some(b) => b.readln(eol_style.0),
@@ -400,7 +417,9 @@ pub unsafe extern "C" fn evbuffer_readln(buffer: *mut evbuffer, n_read_out: *mut
 #[no_mangle]
 pub unsafe extern "C" fn evbuffer_add_buffer(outbuf: *mut evbuffer, inbuf: *mut evbuffer) -> c_int {
     // SAFETY: see the contract.
-    let (Some(o), Some(i)) = (unsafe { buf(outbuf, "evbuffer_add_buffer") }, unsafe { buf(inbuf, "evbuffer_add_buffer") }) else {
+    let (Some(o), Some(i)) =
+        (unsafe { buf(outbuf, "evbuffer_add_buffer") }, unsafe { buf(inbuf, "evbuffer_add_buffer") })
+    else {
         return -1;
     };
     o.add_buffer(i)
@@ -413,8 +432,9 @@ pub unsafe extern "C" fn evbuffer_add_buffer(outbuf: *mut evbuffer, inbuf: *mut 
 #[no_mangle]
 pub unsafe extern "C" fn evbuffer_add_buffer_reference(outbuf: *mut evbuffer, inbuf: *mut evbuffer) -> c_int {
     // SAFETY: see the contract.
-    let (Some(o), Some(i)) = (unsafe { buf(outbuf, "evbuffer_add_buffer_reference") }, unsafe { buf(inbuf, "evbuffer_add_buffer_reference") })
-    else {
+    let (Some(o), Some(i)) = (unsafe { buf(outbuf, "evbuffer_add_buffer_reference") }, unsafe {
+        buf(inbuf, "evbuffer_add_buffer_reference")
+    }) else {
         return -1;
     };
     o.add_buffer_reference(i)
@@ -425,7 +445,13 @@ pub unsafe extern "C" fn evbuffer_add_buffer_reference(outbuf: *mut evbuffer, in
 /// # Safety
 /// `outbuf` may be NULL; `data` stays readable for `datlen` bytes until the cleanup runs.
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_add_reference(outbuf: *mut evbuffer, data: *const c_void, datlen: usize, cleanupfn: evbuffer_ref_cleanup_cb, cleanupfn_arg: *mut c_void) -> c_int {
+pub unsafe extern "C" fn evbuffer_add_reference(
+    outbuf: *mut evbuffer,
+    data: *const c_void,
+    datlen: usize,
+    cleanupfn: evbuffer_ref_cleanup_cb,
+    cleanupfn_arg: *mut c_void,
+) -> c_int {
     // SAFETY: see the contract.
     let Some(b) = (unsafe { buf(outbuf, "evbuffer_add_reference") }) else { return -1 };
     if (data.is_null() && datlen > 0) || datlen > isize::MAX as usize {
@@ -441,7 +467,12 @@ pub unsafe extern "C" fn evbuffer_add_reference(outbuf: *mut evbuffer, data: *co
 /// # Safety
 /// `outbuf` may be NULL; `fd` is owned by the buffer from now on (on success).
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_add_file(outbuf: *mut evbuffer, fd: c_int, offset: ev_off_t, length: ev_off_t) -> c_int {
+pub unsafe extern "C" fn evbuffer_add_file(
+    outbuf: *mut evbuffer,
+    fd: c_int,
+    offset: ev_off_t,
+    length: ev_off_t,
+) -> c_int {
     // SAFETY: see the contract.
     let Some(b) = (unsafe { buf(outbuf, "evbuffer_add_file") }) else { return -1 };
     b.add_file(fd, offset, length)
@@ -452,7 +483,12 @@ pub unsafe extern "C" fn evbuffer_add_file(outbuf: *mut evbuffer, fd: c_int, off
 /// # Safety
 /// `fd` must stay open while the segment lives (it is closed with EVBUF_FS_CLOSE_ON_FREE).
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_file_segment_new(fd: c_int, offset: ev_off_t, length: ev_off_t, flags: c_uint) -> *mut evbuffer_file_segment {
+pub unsafe extern "C" fn evbuffer_file_segment_new(
+    fd: c_int,
+    offset: ev_off_t,
+    length: ev_off_t,
+    flags: c_uint,
+) -> *mut evbuffer_file_segment {
     file::segment_new(fd, offset, length, flags).map_or(std::ptr::null_mut(), |p| p.as_ptr().cast())
 }
 
@@ -474,7 +510,11 @@ pub unsafe extern "C" fn evbuffer_file_segment_free(seg: *mut evbuffer_file_segm
 /// # Safety
 /// `seg` may be NULL; otherwise live.
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_file_segment_add_cleanup_cb(seg: *mut evbuffer_file_segment, cb: evbuffer_file_segment_cleanup_cb, arg: *mut c_void) {
+pub unsafe extern "C" fn evbuffer_file_segment_add_cleanup_cb(
+    seg: *mut evbuffer_file_segment,
+    cb: evbuffer_file_segment_cleanup_cb,
+    arg: *mut c_void,
+) {
     let Some(s) = NonNull::new(seg as *mut file::FileSegment) else {
         crate::ev_warn!("evbuffer_file_segment_add_cleanup_cb: NULL segment");
         return;
@@ -490,7 +530,12 @@ pub unsafe extern "C" fn evbuffer_file_segment_add_cleanup_cb(seg: *mut evbuffer
 /// # Safety
 /// `buf`, `seg` may be NULL; otherwise live.
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_add_file_segment(buf: *mut evbuffer, seg: *mut evbuffer_file_segment, offset: ev_off_t, length: ev_off_t) -> c_int {
+pub unsafe extern "C" fn evbuffer_add_file_segment(
+    buf: *mut evbuffer,
+    seg: *mut evbuffer_file_segment,
+    offset: ev_off_t,
+    length: ev_off_t,
+) -> c_int {
     // SAFETY: see the contract.
     let Some(b) = (unsafe { self::buf(buf, "evbuffer_add_file_segment") }) else { return -1 };
     let Some(s) = NonNull::new(seg as *mut file::FileSegment) else {
@@ -548,7 +593,11 @@ pub unsafe extern "C" fn evbuffer_write(buffer: *mut evbuffer, fd: evutil_socket
 /// # Safety
 /// `buffer` may be NULL; otherwise live.
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_write_atmost(buffer: *mut evbuffer, fd: evutil_socket_t, howmuch: ev_ssize_t) -> c_int {
+pub unsafe extern "C" fn evbuffer_write_atmost(
+    buffer: *mut evbuffer,
+    fd: evutil_socket_t,
+    howmuch: ev_ssize_t,
+) -> c_int {
     // SAFETY: see the contract.
     unsafe { self::buf(buffer, "evbuffer_write_atmost") }.map_or(-1, |b| b.write_atmost(fd, howmuch))
 }
@@ -568,7 +617,12 @@ pub unsafe extern "C" fn evbuffer_read(buffer: *mut evbuffer, fd: evutil_socket_
 /// # Safety
 /// `buffer` may be NULL; `what` has `len` readable bytes; `start` NULL or readable.
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_search(buffer: *mut evbuffer, what: *const c_char, len: usize, start: *const evbuffer_ptr) -> evbuffer_ptr {
+pub unsafe extern "C" fn evbuffer_search(
+    buffer: *mut evbuffer,
+    what: *const c_char,
+    len: usize,
+    start: *const evbuffer_ptr,
+) -> evbuffer_ptr {
     // SAFETY: see the contract.
     unsafe { evbuffer_search_range(buffer, what, len, start, std::ptr::null()) }
 }
@@ -578,7 +632,13 @@ pub unsafe extern "C" fn evbuffer_search(buffer: *mut evbuffer, what: *const c_c
 /// # Safety
 /// `buffer` may be NULL; `what` has `len` readable bytes; `start`, `end` NULL or readable.
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_search_range(buffer: *mut evbuffer, what: *const c_char, len: usize, start: *const evbuffer_ptr, end: *const evbuffer_ptr) -> evbuffer_ptr {
+pub unsafe extern "C" fn evbuffer_search_range(
+    buffer: *mut evbuffer,
+    what: *const c_char,
+    len: usize,
+    start: *const evbuffer_ptr,
+    end: *const evbuffer_ptr,
+) -> evbuffer_ptr {
     // SAFETY: see the contract.
     let Some(b) = (unsafe { buf(buffer, "evbuffer_search_range") }) else { return from_ptr(Ptr::NOT_FOUND) };
     if what.is_null() && len > 0 {
@@ -607,7 +667,12 @@ pub unsafe extern "C" fn evbuffer_search_range(buffer: *mut evbuffer, what: *con
 /// # Safety
 /// `buffer` may be NULL; `ptr` writable (and, for ADD, a position of this buffer).
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_ptr_set(buffer: *mut evbuffer, ptr: *mut evbuffer_ptr, position: usize, how: PtrHowArg) -> c_int {
+pub unsafe extern "C" fn evbuffer_ptr_set(
+    buffer: *mut evbuffer,
+    ptr: *mut evbuffer_ptr,
+    position: usize,
+    how: PtrHowArg,
+) -> c_int {
     // SAFETY: see the contract.
     let Some(b) = (unsafe { buf(buffer, "evbuffer_ptr_set") }) else { return -1 };
     // SAFETY: writable per the contract.
@@ -626,7 +691,12 @@ pub unsafe extern "C" fn evbuffer_ptr_set(buffer: *mut evbuffer, ptr: *mut evbuf
 /// # Safety
 /// `buffer` may be NULL; `start` NULL or readable; `eol_len_out` NULL or writable.
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_search_eol(buffer: *mut evbuffer, start: *mut evbuffer_ptr, eol_len_out: *mut usize, eol_style: EolStyleArg) -> evbuffer_ptr {
+pub unsafe extern "C" fn evbuffer_search_eol(
+    buffer: *mut evbuffer,
+    start: *mut evbuffer_ptr,
+    eol_len_out: *mut usize,
+    eol_style: EolStyleArg,
+) -> evbuffer_ptr {
     // SAFETY: NULL or readable per the contract.
     let s = unsafe { start.as_ref() }.map(to_ptr);
     let (p, n) = if s.is_some_and(|p| p.chain.is_null()) {
@@ -651,7 +721,13 @@ pub unsafe extern "C" fn evbuffer_search_eol(buffer: *mut evbuffer, start: *mut 
 /// # Safety
 /// `buffer` may be NULL; `start_at` NULL or readable; `vec_out` has `n_vec` iovecs.
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_peek(buffer: *mut evbuffer, len: ev_ssize_t, start_at: *mut evbuffer_ptr, vec_out: *mut iovec, n_vec: c_int) -> c_int {
+pub unsafe extern "C" fn evbuffer_peek(
+    buffer: *mut evbuffer,
+    len: ev_ssize_t,
+    start_at: *mut evbuffer_ptr,
+    vec_out: *mut iovec,
+    n_vec: c_int,
+) -> c_int {
     // SAFETY: NULL or readable per the contract.
     let s = unsafe { start_at.as_ref() }.map(to_ptr);
     if s.is_some_and(|p| p.chain.is_null()) {
@@ -673,11 +749,19 @@ pub unsafe extern "C" fn evbuffer_peek(buffer: *mut evbuffer, len: ev_ssize_t, s
 /// # Safety
 /// `buffer` may be NULL; otherwise live.
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_add_cb(buffer: *mut evbuffer, cb: evbuffer_cb_func, cbarg: *mut c_void) -> *mut evbuffer_cb_entry {
+pub unsafe extern "C" fn evbuffer_add_cb(
+    buffer: *mut evbuffer,
+    cb: evbuffer_cb_func,
+    cbarg: *mut c_void,
+) -> *mut evbuffer_cb_entry {
     // SAFETY: see the contract.
     let Some(b) = (unsafe { buf(buffer, "evbuffer_add_cb") }) else { return std::ptr::null_mut() };
     // SAFETY: same ABI; the buffer pointer's C type differs only.
-    let f = unsafe { std::mem::transmute::<evbuffer_cb_func, Option<unsafe extern "C" fn(*mut c_void, *const CbInfo, *mut c_void)>>(cb) };
+    let f = unsafe {
+        std::mem::transmute::<evbuffer_cb_func, Option<unsafe extern "C" fn(*mut c_void, *const CbInfo, *mut c_void)>>(
+            cb,
+        )
+    };
     b.add_cb(CbFn::Info(f), cbarg).map_or(std::ptr::null_mut(), |e| e.as_ptr().cast())
 }
 
@@ -708,7 +792,11 @@ pub unsafe extern "C" fn evbuffer_remove_cb(buffer: *mut evbuffer, cb: evbuffer_
 /// # Safety
 /// `buffer`, `cb` may be NULL; `cb` otherwise an entry of this buffer.
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_cb_set_flags(buffer: *mut evbuffer, cb: *mut evbuffer_cb_entry, flags: ev_uint32_t) -> c_int {
+pub unsafe extern "C" fn evbuffer_cb_set_flags(
+    buffer: *mut evbuffer,
+    cb: *mut evbuffer_cb_entry,
+    flags: ev_uint32_t,
+) -> c_int {
     // SAFETY: see the contract.
     let Some(b) = (unsafe { buf(buffer, "evbuffer_cb_set_flags") }) else { return -1 };
     b.cb_flags(cb.cast(), flags, true)
@@ -719,7 +807,11 @@ pub unsafe extern "C" fn evbuffer_cb_set_flags(buffer: *mut evbuffer, cb: *mut e
 /// # Safety
 /// `buffer`, `cb` may be NULL; `cb` otherwise an entry of this buffer.
 #[no_mangle]
-pub unsafe extern "C" fn evbuffer_cb_clear_flags(buffer: *mut evbuffer, cb: *mut evbuffer_cb_entry, flags: ev_uint32_t) -> c_int {
+pub unsafe extern "C" fn evbuffer_cb_clear_flags(
+    buffer: *mut evbuffer,
+    cb: *mut evbuffer_cb_entry,
+    flags: ev_uint32_t,
+) -> c_int {
     // SAFETY: see the contract.
     let Some(b) = (unsafe { buf(buffer, "evbuffer_cb_clear_flags") }) else { return -1 };
     b.cb_flags(cb.cast(), flags, false)
@@ -760,7 +852,9 @@ pub unsafe extern "C" fn evbuffer_prepend(buf: *mut evbuffer, data: *const c_voi
 #[no_mangle]
 pub unsafe extern "C" fn evbuffer_prepend_buffer(dst: *mut evbuffer, src: *mut evbuffer) -> c_int {
     // SAFETY: see the contract.
-    let (Some(d), Some(s)) = (unsafe { buf(dst, "evbuffer_prepend_buffer") }, unsafe { buf(src, "evbuffer_prepend_buffer") }) else {
+    let (Some(d), Some(s)) =
+        (unsafe { buf(dst, "evbuffer_prepend_buffer") }, unsafe { buf(src, "evbuffer_prepend_buffer") })
+    else {
         return -1;
     };
     d.prepend_buffer(s)

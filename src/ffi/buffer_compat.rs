@@ -5,7 +5,8 @@ use crate::buffer::{CbFn, Evbuffer};
 use crate::ffi::buffer::{evbuffer, evbuffer_pullup, evbuffer_readln, evbuffer_search, EolStyleArg};
 
 /// The obsolete callback type (`old_len`, `new_len` instead of `evbuffer_cb_info`).
-pub type evbuffer_cb = Option<unsafe extern "C" fn(buffer: *mut evbuffer, old_len: usize, new_len: usize, arg: *mut c_void)>;
+pub type evbuffer_cb =
+    Option<unsafe extern "C" fn(buffer: *mut evbuffer, old_len: usize, new_len: usize, arg: *mut c_void)>;
 
 /// `evbuffer_readln(buffer, NULL, EVBUFFER_EOL_ANY)`.
 ///
@@ -30,7 +31,9 @@ pub unsafe extern "C" fn evbuffer_setcb(buffer: *mut evbuffer, cb: evbuffer_cb, 
     // SAFETY: a live buffer per the contract.
     let b = unsafe { &*(buffer as *const Evbuffer) };
     // SAFETY: same ABI; only the buffer pointer's C type differs.
-    let f = unsafe { std::mem::transmute::<evbuffer_cb, Option<unsafe extern "C" fn(*mut c_void, usize, usize, *mut c_void)>>(cb) };
+    let f = unsafe {
+        std::mem::transmute::<evbuffer_cb, Option<unsafe extern "C" fn(*mut c_void, usize, usize, *mut c_void)>>(cb)
+    };
     b.setcb(CbFn::Obsolete(f), cbarg)
 }
 

@@ -634,7 +634,12 @@ unsafe fn del_impl(ev: *mut event, mode: DelMode, func: &str) -> c_int {
     if !ev.is_null() && !crate::sync::threads_enabled() {
         // SAFETY: non-NULL; the caller's event.
         let (f, has_base) = unsafe { ((*ev).ev_evcallback.evcb_flags, !(*ev).ev_base.is_null()) };
-        if f & (ev_mod::EVLIST_INSERTED | ev_mod::EVLIST_TIMEOUT | EVLIST_ACTIVE | ev_mod::EVLIST_ACTIVE_LATER | ev_mod::EVLIST_FINALIZING) == 0
+        if f & (ev_mod::EVLIST_INSERTED
+            | ev_mod::EVLIST_TIMEOUT
+            | EVLIST_ACTIVE
+            | ev_mod::EVLIST_ACTIVE_LATER
+            | ev_mod::EVLIST_FINALIZING)
+            == 0
             && has_base
         {
             dbg::debug_note_del(ev);
@@ -901,7 +906,10 @@ pub unsafe extern "C" fn event_priority_set(ev: *mut event, pri: c_int) -> c_int
 /// # Safety
 /// `base` NULL or valid; `duration` NULL or readable.
 #[no_mangle]
-pub unsafe extern "C" fn event_base_init_common_timeout(base: *mut event_base, duration: *const timeval) -> *const timeval {
+pub unsafe extern "C" fn event_base_init_common_timeout(
+    base: *mut event_base,
+    duration: *const timeval,
+) -> *const timeval {
     let Some(b) = as_base(base) else { return ptr::null() };
     let Some(d) = opt_tv(duration) else {
         crate::ev_warn!("event_base_init_common_timeout: NULL duration");
@@ -955,8 +963,9 @@ pub unsafe extern "C" fn event_base_dump_events(base: *mut event_base, output: *
         s += "Active events:\n";
         for &e in &evs {
             // SAFETY: events known to the base are live while they are added or queued.
-            let (f, res, fd, pri, evts) =
-                unsafe { ((*e).ev_evcallback.evcb_flags, (*e).ev_res, (*e).ev_fd, (*e).ev_evcallback.evcb_pri, (*e).ev_events) };
+            let (f, res, fd, pri, evts) = unsafe {
+                ((*e).ev_evcallback.evcb_flags, (*e).ev_res, (*e).ev_fd, (*e).ev_evcallback.evcb_pri, (*e).ev_events)
+            };
             if f & (EVLIST_ACTIVE | ev_mod::EVLIST_ACTIVE_LATER) == 0 {
                 continue;
             }
@@ -1013,7 +1022,11 @@ pub unsafe extern "C" fn event_base_active_by_signal(base: *mut event_base, sig:
 /// # Safety
 /// `base` NULL or valid; `fn_` must not add or delete events.
 #[no_mangle]
-pub unsafe extern "C" fn event_base_foreach_event(base: *mut event_base, fn_: event_base_foreach_event_cb, arg: *mut c_void) -> c_int {
+pub unsafe extern "C" fn event_base_foreach_event(
+    base: *mut event_base,
+    fn_: event_base_foreach_event_cb,
+    arg: *mut c_void,
+) -> c_int {
     let Some(b) = as_base(base) else { return -1 };
     let Some(f) = fn_ else { return -1 };
     b.with(|i| {

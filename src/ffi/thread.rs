@@ -42,7 +42,11 @@ pub unsafe extern "C" fn evthread_set_condition_callbacks(cbs: *const evthread_c
     }
     // SAFETY: readable per the caller.
     let c = unsafe { *cbs };
-    if c.alloc_condition.is_none() || c.free_condition.is_none() || c.signal_condition.is_none() || c.wait_condition.is_none() {
+    if c.alloc_condition.is_none()
+        || c.free_condition.is_none()
+        || c.signal_condition.is_none()
+        || c.wait_condition.is_none()
+    {
         return -1;
     }
     crate::sync::set_condition_callbacks(Some(c));

@@ -204,7 +204,11 @@ pub unsafe extern "C" fn evutil_socketpair(d: c_int, type_: c_int, protocol: c_i
 /// No memory preconditions; `sock` is any integer.
 #[no_mangle]
 pub unsafe extern "C" fn evutil_make_socket_nonblocking(sock: evutil_socket_t) -> c_int {
-    if sock::make_nonblocking(sock).is_ok() { 0 } else { -1 }
+    if sock::make_nonblocking(sock).is_ok() {
+        0
+    } else {
+        -1
+    }
 }
 
 /// SO_REUSEADDR. Returns setsockopt's result.
@@ -240,7 +244,11 @@ pub unsafe extern "C" fn evutil_make_listen_socket_ipv6only(sock: evutil_socket_
 /// No memory preconditions.
 #[no_mangle]
 pub unsafe extern "C" fn evutil_make_socket_closeonexec(sock: evutil_socket_t) -> c_int {
-    if sock::make_closeonexec(sock).is_ok() { 0 } else { -1 }
+    if sock::make_closeonexec(sock).is_ok() {
+        0
+    } else {
+        -1
+    }
 }
 
 /// `close(2)`.
@@ -292,7 +300,12 @@ extern "C" {
 /// `buf` is writable for `buflen` bytes; `format` and `ap` match as for vsnprintf. NULL
 /// `buf` (with `buflen > 0`) or `format` is reported.
 #[no_mangle]
-pub unsafe extern "C" fn evutil_vsnprintf(buf: *mut c_char, buflen: usize, format: *const c_char, ap: va_list) -> c_int {
+pub unsafe extern "C" fn evutil_vsnprintf(
+    buf: *mut c_char,
+    buflen: usize,
+    format: *const c_char,
+    ap: va_list,
+) -> c_int {
     if buflen == 0 {
         return 0;
     }
@@ -321,7 +334,12 @@ pub unsafe extern "C" fn evutil_vsnprintf(buf: *mut c_char, buflen: usize, forma
 /// `src` points to an `in_addr`/`in6_addr`; `dst` is writable for `len` bytes. NULL `src`
 /// or `dst` is reported.
 #[no_mangle]
-pub unsafe extern "C" fn evutil_inet_ntop(af: c_int, src: *const c_void, dst: *mut c_char, len: usize) -> *const c_char {
+pub unsafe extern "C" fn evutil_inet_ntop(
+    af: c_int,
+    src: *const c_void,
+    dst: *mut c_char,
+    len: usize,
+) -> *const c_char {
     if src.is_null() || (dst.is_null() && len > 0) {
         crate::ev_warn!("evutil_inet_ntop: NULL {}", if src.is_null() { "source" } else { "buffer" });
         return ptr::null();
@@ -337,7 +355,11 @@ pub unsafe extern "C" fn evutil_inet_ntop(af: c_int, src: *const c_void, dst: *m
             // Like snprintf: write what fits, fail if anything was cut.
             // SAFETY: `dst` is writable for `len > 0` bytes (caller).
             unsafe { copy_truncated(dst, len, text.as_bytes()) };
-            if text.as_bytes().len() >= len { ptr::null() } else { dst }
+            if text.as_bytes().len() >= len {
+                ptr::null()
+            } else {
+                dst
+            }
         }
         libc::AF_INET6 => {
             // SAFETY: `src` points to a 16-byte in6_addr (caller).
@@ -364,7 +386,12 @@ pub unsafe extern "C" fn evutil_inet_ntop(af: c_int, src: *const c_void, dst: *m
 /// `src` NUL-terminated; `dst` writable for the family's address size; `indexp` writable.
 /// NULL pointers are reported.
 #[no_mangle]
-pub unsafe extern "C" fn evutil_inet_pton_scope(af: c_int, src: *const c_char, dst: *mut c_void, indexp: *mut c_uint) -> c_int {
+pub unsafe extern "C" fn evutil_inet_pton_scope(
+    af: c_int,
+    src: *const c_char,
+    dst: *mut c_void,
+    indexp: *mut c_uint,
+) -> c_int {
     if indexp.is_null() {
         crate::ev_warn!("evutil_inet_pton_scope: NULL index pointer");
         return -1;
@@ -432,7 +459,11 @@ pub unsafe extern "C" fn evutil_inet_pton(af: c_int, src: *const c_char, dst: *m
 /// `str` NUL-terminated; `outlen` readable and writable; `out` writable for `*outlen`
 /// bytes. NULL pointers are reported.
 #[no_mangle]
-pub unsafe extern "C" fn evutil_parse_sockaddr_port(str: *const c_char, out: *mut sockaddr, outlen: *mut c_int) -> c_int {
+pub unsafe extern "C" fn evutil_parse_sockaddr_port(
+    str: *const c_char,
+    out: *mut sockaddr,
+    outlen: *mut c_int,
+) -> c_int {
     if str.is_null() || out.is_null() || outlen.is_null() {
         crate::ev_warn!("evutil_parse_sockaddr_port: NULL argument");
         return -1;

@@ -88,7 +88,11 @@ pub fn getaddrinfo(
 ///
 /// # Safety
 /// `sa` points to `len` readable bytes.
-pub unsafe fn new_addrinfo(sa: *const libc::sockaddr, len: libc::socklen_t, hints: &libc::addrinfo) -> Option<AddrInfoList> {
+pub unsafe fn new_addrinfo(
+    sa: *const libc::sockaddr,
+    len: libc::socklen_t,
+    hints: &libc::addrinfo,
+) -> Option<AddrInfoList> {
     if hints.ai_socktype == 0 && hints.ai_protocol == 0 {
         let mut h = *hints;
         h.ai_socktype = libc::SOCK_STREAM;

@@ -4,8 +4,8 @@
 //! quirk is reproduced in [`cparse`] so that evshim accepts and rejects the same inputs.
 
 pub mod addr;
-pub mod ascii;
 pub mod addrinfo;
+pub mod ascii;
 pub(crate) mod cparse;
 pub mod rng;
 pub mod sock;
