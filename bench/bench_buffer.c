@@ -83,6 +83,16 @@ struct add_small {
 	size_t total;
 };
 
+/* Drains a finished batch, checking the buffer held exactly what the batch added. */
+static void drain_batch(struct evbuffer *b, const char *what, size_t *in_batch, size_t *total)
+{
+	if (evbuffer_get_length(b) != *in_batch || evbuffer_drain(b, *in_batch) == -1)
+		bench_fail("%s: batch of %zu bytes, buffer has %zu", what, *in_batch,
+		    evbuffer_get_length(b));
+	*total += *in_batch;
+	*in_batch = 0;
+}
+
 static double
 run_add_small(void *arg)
 {
@@ -100,15 +110,8 @@ run_add_small(void *arg)
 			bench_fail("evbuffer_add");
 		off = (off + a->lens[i]) & (MiB - 1);
 		in_batch += a->lens[i];
-		if ((i + 1) % BATCH == 0 || i + 1 == a->n) {
-			if (evbuffer_get_length(b) != in_batch ||
-			    evbuffer_drain(b, in_batch) == -1)
-				bench_fail("add_small: batch of %zu bytes, "
-				    "buffer has %zu", in_batch,
-				    evbuffer_get_length(b));
-			total += in_batch;
-			in_batch = 0;
-		}
+		if ((i + 1) % BATCH == 0 || i + 1 == a->n)
+			drain_batch(b, "add_small", &in_batch, &total);
 	}
 	elapsed = bench_stop();
 	if (total != a->total)
@@ -167,15 +170,8 @@ run_add_printf(void *arg)
 		if ((k = evbuffer_add_printf(b, PRINTF_FMT, PRINTF_ARGS(i))) < 0)
 			bench_fail("evbuffer_add_printf");
 		in_batch += (size_t)k;
-		if ((i + 1) % BATCH == 0 || i + 1 == a->n) {
-			if (evbuffer_get_length(b) != in_batch ||
-			    evbuffer_drain(b, in_batch) == -1)
-				bench_fail("add_printf: batch of %zu bytes, "
-				    "buffer has %zu", in_batch,
-				    evbuffer_get_length(b));
-			total += in_batch;
-			in_batch = 0;
-		}
+		if ((i + 1) % BATCH == 0 || i + 1 == a->n)
+			drain_batch(b, "add_printf", &in_batch, &total);
 	}
 	elapsed = bench_stop();
 	if (total != a->total)
