@@ -11,6 +11,7 @@
 // Used by evbuffer / bufferevent (other modules), not by the core itself.
 #[allow(dead_code)]
 pub(crate) mod deferred;
+mod dump;
 pub mod event;
 pub(crate) mod poller;
 pub(crate) mod signal;

@@ -928,64 +928,7 @@ pub unsafe extern "C" fn event_base_dump_events(base: *mut event_base, output: *
     if output.is_null() {
         return;
     }
-    let text = b.with(|i| {
-        let evs = i.collect_events();
-        let diff = i.clock_diff();
-        let mut s = String::from("Inserted events:\n");
-        for &e in &evs {
-            // SAFETY: events in the base are live.
-            let (f, evts, fd) = unsafe { ((*e).ev_evcallback.evcb_flags, (*e).ev_events, (*e).ev_fd) };
-            if f & (ev_mod::EVLIST_INSERTED | ev_mod::EVLIST_TIMEOUT) == 0 {
-                continue;
-            }
-            s += &format!(
-                "  {:p} [{} {}]{}{}{}{}{}{}{}",
-                e,
-                if evts & EV_SIGNAL != 0 { "sig" } else { "fd " },
-                fd,
-                if evts & EV_READ != 0 { " Read" } else { "" },
-                if evts & EV_WRITE != 0 { " Write" } else { "" },
-                if evts & EV_CLOSED != 0 { " EOF" } else { "" },
-                if evts & EV_SIGNAL != 0 { " Signal" } else { "" },
-                if evts & EV_PERSIST != 0 { " Persist" } else { "" },
-                if evts & EV_ET != 0 { " ET" } else { "" },
-                if f & ev_mod::EVLIST_INTERNAL != 0 { " Internal" } else { "" },
-            );
-            if f & ev_mod::EVLIST_TIMEOUT != 0 {
-                // SAFETY: events known to the base are live while they are added or queued.
-                let mut t = unsafe { (*e).ev_timeout };
-                t.tv_usec &= crate::base::timer::MICROSECONDS_MASK;
-                let t = crate::base::timer::tv_add(&t, &diff);
-                s += &format!(" Timeout={}.{:06}", t.tv_sec, t.tv_usec);
-            }
-            s.push('\n');
-        }
-        s += "Active events:\n";
-        for &e in &evs {
-            // SAFETY: events known to the base are live while they are added or queued.
-            let (f, res, fd, pri, evts) = unsafe {
-                ((*e).ev_evcallback.evcb_flags, (*e).ev_res, (*e).ev_fd, (*e).ev_evcallback.evcb_pri, (*e).ev_events)
-            };
-            if f & (EVLIST_ACTIVE | ev_mod::EVLIST_ACTIVE_LATER) == 0 {
-                continue;
-            }
-            s += &format!(
-                "  {:p} [{} {}, priority={}]{}{}{}{}{} active{}{}\n",
-                e,
-                if evts & EV_SIGNAL != 0 { "sig" } else { "fd " },
-                fd,
-                pri,
-                if res & EV_READ != 0 { " Read" } else { "" },
-                if res & EV_WRITE != 0 { " Write" } else { "" },
-                if res & EV_CLOSED != 0 { " EOF" } else { "" },
-                if res & EV_SIGNAL != 0 { " Signal" } else { "" },
-                if res & EV_TIMEOUT != 0 { " Timeout" } else { "" },
-                if f & ev_mod::EVLIST_INTERNAL != 0 { " [Internal]" } else { "" },
-                if f & ev_mod::EVLIST_ACTIVE_LATER != 0 { " [NextTime]" } else { "" },
-            );
-        }
-        s
-    });
+    let text = b.dump_events();
     // SAFETY: valid FILE per the caller; the bytes are a valid buffer.
     unsafe { libc::fwrite(text.as_ptr().cast(), 1, text.len(), output) };
 }
