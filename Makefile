@@ -18,7 +18,7 @@ GEN_HEADER := include/event2/evshim_generated.h
 RUST_SRC := $(shell find src -name '*.rs' -o -name '*.c') Cargo.toml Cargo.lock build.rs
 FUZZ_OPS ?= 1000000
 
-.PHONY: all lib header check-header check-symbols lint abi cargo-test ctest fuzz-quick fuzz miri pkgconfig-test \
+.PHONY: all lib header check-header check-symbols lint abi cargo-test ctest fuzz-quick fuzz miri pkgconfig-test real-programs \
 	demo test bench install symbols clean
 
 all: lib
@@ -83,6 +83,10 @@ miri:
 pkgconfig-test: lib
 	@tests/pkgconfig/run.sh
 
+# Unmodified binaries built against Debian's libevent, run with LD_PRELOAD=evshim.
+real-programs: lib
+	@tests/real/memcached.sh
+
 symbols: lib
 	@tools/symbols.sh > docs/symbols.md && echo "wrote docs/symbols.md"
 
@@ -94,7 +98,7 @@ check-symbols: lib
 demo: lib
 	@tests-c/demo/run.sh
 
-test: lib check-header check-symbols lint abi cargo-test ctest fuzz-quick pkgconfig-test
+test: lib check-header check-symbols lint abi cargo-test ctest fuzz-quick pkgconfig-test real-programs
 	@echo "make test: all checks passed"
 
 bench: lib
