@@ -82,16 +82,18 @@ check(const char *mode)
 			bench_fail("cascade %s: event %d still pending", mode, i);
 }
 
+/* One timed run: "preadd" adds every event up front (libevent's method), "hop" adds only
+ * the first and lets each callback add the next. `mode` is the mode's name. */
 static double
-run_preadd(void *unused)
+run_cascade(void *mode)
 {
+	int preadd = strcmp(mode, "preadd") == 0;
 	double elapsed;
 	int i;
 
-	(void)unused;
 	C.fired = C.failures = 0;
 	bench_start();
-	for (i = 0; i < C.n; i++)
+	for (i = 0; i < (preadd ? C.n : 1); i++)
 		if (event_add(C.evs[i], &C.tv) == -1)
 			bench_fail("cascade: event_add");
 	if (send(C.fds[1], "e", 1, 0) != 1)
@@ -99,26 +101,7 @@ run_preadd(void *unused)
 	if (event_base_dispatch(C.base) == -1)
 		bench_fail("cascade: event_base_dispatch");
 	elapsed = bench_stop();
-	check("preadd");
-	return elapsed;
-}
-
-static double
-run_hop(void *unused)
-{
-	double elapsed;
-
-	(void)unused;
-	C.fired = C.failures = 0;
-	bench_start();
-	if (event_add(C.evs[0], &C.tv) == -1)
-		bench_fail("cascade: event_add");
-	if (send(C.fds[1], "e", 1, 0) != 1)
-		bench_fail("cascade: send");
-	if (event_base_dispatch(C.base) == -1)
-		bench_fail("cascade: event_base_dispatch");
-	elapsed = bench_stop();
-	check("hop");
+	check(mode);
 	return elapsed;
 }
 
@@ -158,8 +141,8 @@ run_chain(int n)
 			if (!C.evs[i])
 				bench_fail("event_new");
 		}
-		bench_report(label, bench_measure(m == 0 ? run_preadd : run_hop,
-		    NULL, 7, 300, 300));
+		bench_report(label, bench_measure(run_cascade,
+		    (void *)modes[m], 7, 300, 300));
 		for (i = 0; i < n; i++)
 			event_free(C.evs[i]);
 		event_base_free(C.base);
