@@ -24,8 +24,11 @@
 #if __has_include(<event2/buffer_compat.h>)
 #include <event2/buffer_compat.h>
 #endif
-/* libevent's event.h also includes bufferevent.h, bufferevent_struct.h,
- * bufferevent_compat.h, tag.h and tag_compat.h; evshim adds them here once they are
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_struct.h>
+#include <event2/bufferevent_compat.h>
+/* libevent's event.h also includes tag.h and tag_compat.h (libevent_extra, which evshim
+ * does not provide); evshim adds them here once they are
  * implemented (their current placeholders #error on purpose). */
 
 #endif /* EVENT1_EVENT_H_INCLUDED_ */

@@ -18,6 +18,7 @@ compile_error!("evshim must be built with panic = \"abort\" (use `make`, or `mak
 
 pub mod base;
 pub mod buffer;
+pub mod bufferevent;
 pub mod ffi;
 pub mod log;
 pub mod mm;

@@ -5,6 +5,9 @@
 
 #include <stdio.h>
 struct event;
+struct bufferevent;
+
+#define STALL_DEFAULT_SECS 30
 
 #define EVBUFFER_FLAG_DRAINS_TO_FD 1
 
@@ -17,6 +20,18 @@ struct event;
 #define EVBUF_FS_DISABLE_SENDFILE 4
 
 #define EVBUF_FS_DISABLE_LOCKING 8
+
+#define BEV_EVENT_READING 1
+
+#define BEV_EVENT_WRITING 2
+
+#define BEV_EVENT_EOF 16
+
+#define BEV_EVENT_ERROR 32
+
+#define BEV_EVENT_TIMEOUT 64
+
+#define BEV_EVENT_CONNECTED 128
 
 #define EV_TIMEOUT 1
 
@@ -129,11 +144,39 @@ enum evbuffer_ptr_how {
         EVBUFFER_PTR_ADD,
 };
 
+enum bufferevent_options {
+        BEV_OPT_CLOSE_ON_FREE = 1,
+        BEV_OPT_THREADSAFE = 2,
+        BEV_OPT_DEFER_CALLBACKS = 4,
+        BEV_OPT_UNLOCK_CALLBACKS = 8,
+};
+
+enum bufferevent_flush_mode {
+        BEV_NORMAL = 0,
+        BEV_FLUSH = 1,
+        BEV_FINISHED = 2,
+};
+
+enum bufferevent_filter_result {
+        BEV_OK = 0,
+        BEV_NEED_MORE = 1,
+        BEV_ERROR = 2,
+};
+
+enum bufferevent_trigger_options {
+        BEV_TRIG_IGNORE_WATERMARKS = (1 << 16),
+        BEV_TRIG_DEFER_CALLBACKS = (1 << 2),
+};
+
+struct bufferevent_ops;
+
 struct evbuffer;
 
 struct evbuffer_cb_entry;
 
 struct evbuffer_file_segment;
+
+struct evdns_base;
 
 struct event_base;
 
@@ -235,6 +278,35 @@ struct event {
         short ev_res;
         struct timeval ev_timeout;
 };
+
+struct event_watermark {
+        size_t low;
+        size_t high;
+};
+
+typedef void (*bufferevent_data_cb)(struct bufferevent *bev, void *ctx);
+
+typedef void (*bufferevent_event_cb)(struct bufferevent *bev, short what, void *ctx);
+
+struct bufferevent {
+        struct event_base *ev_base;
+        const struct bufferevent_ops *be_ops;
+        struct event ev_read;
+        struct event ev_write;
+        struct evbuffer *input;
+        struct evbuffer *output;
+        struct event_watermark wm_read;
+        struct event_watermark wm_write;
+        bufferevent_data_cb readcb;
+        bufferevent_data_cb writecb;
+        bufferevent_event_cb errorcb;
+        void *cbarg;
+        struct timeval timeout_read;
+        struct timeval timeout_write;
+        short enabled;
+};
+
+typedef enum bufferevent_filter_result (*bufferevent_filter_cb)(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t dst_limit, enum bufferevent_flush_mode mode, void *ctx);
 
 typedef void (*event_log_cb)(int severity, const char *msg);
 
@@ -368,6 +440,82 @@ char *evbuffer_readline(struct evbuffer *buffer);
 int evbuffer_setcb(struct evbuffer *buffer, evbuffer_cb cb, void *cbarg);
 
 unsigned char *evbuffer_find(struct evbuffer *buffer, const unsigned char *what, size_t len);
+
+struct bufferevent *bufferevent_socket_new(struct event_base *base, evutil_socket_t fd, int options);
+
+int bufferevent_socket_connect(struct bufferevent *bev, const struct sockaddr *addr, int socklen);
+
+int bufferevent_socket_connect_hostname(struct bufferevent *bev, struct evdns_base *dnsbase, int family, const char *hostname, int port);
+
+int bufferevent_socket_get_dns_error(struct bufferevent *bev);
+
+int bufferevent_base_set(struct event_base *base, struct bufferevent *bufev);
+
+struct event_base *bufferevent_get_base(struct bufferevent *bev);
+
+int bufferevent_priority_set(struct bufferevent *bufev, int pri);
+
+int bufferevent_get_priority(const struct bufferevent *bufev);
+
+void bufferevent_free(struct bufferevent *bufev);
+
+void bufferevent_setcb(struct bufferevent *bufev, bufferevent_data_cb readcb, bufferevent_data_cb writecb, bufferevent_event_cb eventcb, void *cbarg);
+
+void bufferevent_getcb(struct bufferevent *bufev, bufferevent_data_cb *readcb_ptr, bufferevent_data_cb *writecb_ptr, bufferevent_event_cb *eventcb_ptr, void **cbarg_ptr);
+
+int bufferevent_setfd(struct bufferevent *bufev, evutil_socket_t fd);
+
+evutil_socket_t bufferevent_getfd(struct bufferevent *bufev);
+
+struct bufferevent *bufferevent_get_underlying(struct bufferevent *bufev);
+
+int bufferevent_write(struct bufferevent *bufev, const void *data, size_t size);
+
+int bufferevent_write_buffer(struct bufferevent *bufev, struct evbuffer *buf);
+
+size_t bufferevent_read(struct bufferevent *bufev, void *data, size_t size);
+
+int bufferevent_read_buffer(struct bufferevent *bufev, struct evbuffer *buf);
+
+struct evbuffer *bufferevent_get_input(struct bufferevent *bufev);
+
+struct evbuffer *bufferevent_get_output(struct bufferevent *bufev);
+
+int bufferevent_enable(struct bufferevent *bufev, short event);
+
+int bufferevent_disable(struct bufferevent *bufev, short event);
+
+short bufferevent_get_enabled(struct bufferevent *bufev);
+
+int bufferevent_set_timeouts(struct bufferevent *bufev, const struct timeval *timeout_read, const struct timeval *timeout_write);
+
+void bufferevent_setwatermark(struct bufferevent *bufev, short events, size_t lowmark, size_t highmark);
+
+int bufferevent_getwatermark(struct bufferevent *bufev, short events, size_t *lowmark, size_t *highmark);
+
+void bufferevent_lock(struct bufferevent *bufev);
+
+void bufferevent_unlock(struct bufferevent *bufev);
+
+void bufferevent_incref(struct bufferevent *bufev);
+
+int bufferevent_decref(struct bufferevent *bufev);
+
+int bufferevent_flush(struct bufferevent *bufev, short iotype, enum bufferevent_flush_mode mode);
+
+void bufferevent_trigger(struct bufferevent *bufev, short iotype, int options);
+
+void bufferevent_trigger_event(struct bufferevent *bufev, short what, int options);
+
+struct bufferevent *bufferevent_filter_new(struct bufferevent *underlying, bufferevent_filter_cb input_filter, bufferevent_filter_cb output_filter, int options, void (*free_context)(void*), void *ctx);
+
+int bufferevent_pair_new(struct event_base *base, int options, struct bufferevent **pair);
+
+struct bufferevent *bufferevent_pair_get_partner(struct bufferevent *bev);
+
+struct bufferevent *bufferevent_new(evutil_socket_t fd, bufferevent_data_cb readcb, bufferevent_data_cb writecb, bufferevent_event_cb eventcb, void *cbarg);
+
+void bufferevent_settimeout(struct bufferevent *bufev, int timeout_read, int timeout_write);
 
 struct event_config *event_config_new(void);
 
@@ -526,6 +674,8 @@ int event_priority_init(int npriorities);
 void event_set(struct event *ev, evutil_socket_t fd, short events, void (*cb)(evutil_socket_t, short, void*), void *arg);
 
 const char *evshim_get_version(void);
+
+int bufferevent_flush_and_close(struct bufferevent *bev);
 
 int evthread_set_lock_callbacks(const struct evthread_lock_callbacks *cbs);
 

@@ -225,7 +225,13 @@ pub(crate) struct Inner {
     /// Signal numbers with at least one event on this base.
     n_sigs: usize,
     self_ptr: *const EventBase,
+    /// Owners of work still pending on this base that `event_base_free` must release
+    /// (closes started by `bufferevent_flush_and_close`), run after every event is gone.
+    teardown: Vec<TeardownHook>,
 }
+
+/// A function and its argument, run once when the base is freed.
+pub(crate) type TeardownHook = (unsafe fn(*mut c_void), *mut c_void);
 
 /// libevent delivers a signal to one base only: the one that most recently added a signal
 /// or started its loop while having signal events (`evsig_set_base_`). Our registries hear
@@ -372,6 +378,7 @@ impl EventBase {
             sig_kept: Vec::new(),
             n_sigs: 0,
             self_ptr: ptr::null(),
+            teardown: Vec::new(),
         };
         // The base itself comes from the program's allocator (event_set_mem_functions), as
         // libevent's does.
@@ -612,6 +619,13 @@ impl EventBase {
             // SAFETY: live queue member.
             unsafe { i.queue_remove_active_later(e) };
         }
+        // Work the base owns on others' behalf is released now that nothing can run.
+        for (f, arg) in std::mem::take(&mut i.teardown) {
+            // SAFETY: registered by a live owner, which expects this call exactly once.
+            unsafe { f(arg) };
+        }
+        // SAFETY: single owner (the teardown hooks do not touch the base).
+        let i = unsafe { b.inner() };
         // event_base_once allocations are ours.
         let mut o = i.once_head;
         while !o.is_null() {
@@ -1518,6 +1532,20 @@ impl Inner {
             if !(*o).next.is_null() {
                 (*(*o).next).prev = (*o).prev;
             }
+        }
+    }
+
+    // ----- teardown hooks -----
+
+    /// Registers `f(arg)` to run when the base is freed (see `teardown`).
+    pub(crate) fn add_teardown(&mut self, f: unsafe fn(*mut c_void), arg: *mut c_void) {
+        self.teardown.push((f, arg));
+    }
+
+    /// Forgets the hook registered for `arg`.
+    pub(crate) fn remove_teardown(&mut self, arg: *mut c_void) {
+        if let Some(k) = self.teardown.iter().position(|&(_, a)| a == arg) {
+            self.teardown.swap_remove(k);
         }
     }
 

@@ -90,12 +90,22 @@ impl Evbuffer {
     /// `evbuffer_write_atmost`.
     pub fn write_atmost(&self, fd: c_int, howmuch: isize) -> c_int {
         self.lock();
-        let r = self.write_locked(fd, howmuch);
+        let r = self.write_locked(fd, howmuch, false);
         self.unlock();
         r
     }
 
-    fn write_locked(&self, fd: c_int, howmuch: isize) -> c_int {
+    /// `write_atmost` for bufferevent_flush_and_close: a peer that went away is an EPIPE
+    /// error, never a SIGPIPE (`sendmsg` with `MSG_NOSIGNAL`; file chains block the signal
+    /// around `sendfile` and swallow it).
+    pub fn send_atmost(&self, fd: c_int, howmuch: isize) -> c_int {
+        self.lock();
+        let r = self.write_locked(fd, howmuch, true);
+        self.unlock();
+        r
+    }
+
+    fn write_locked(&self, fd: c_int, howmuch: isize, nosignal: bool) -> c_int {
         let inner = self.inner();
         if inner.freeze_start {
             frozen("evbuffer_write", true);
@@ -113,8 +123,10 @@ impl Evbuffer {
             // SAFETY: the chain holds a reference on its segment.
             let src_fd = unsafe { seg.as_ref() }.fd;
             let mut offset = first.misalign as libc::off_t;
+            let guard = nosignal.then(SigpipeGuard::new);
             // SAFETY: plain syscall; `offset` is a local.
             let r = unsafe { libc::sendfile(fd, src_fd, &mut offset, first.off) };
+            drop(guard);
             // SAFETY: errno is thread-local.
             if r == -1 && retriable(unsafe { *libc::__errno_location() }) {
                 0
@@ -142,6 +154,9 @@ impl Evbuffer {
             }
             if i == 0 {
                 0
+            } else if nosignal {
+                // SAFETY: the vectors describe readable bytes of this buffer's chains.
+                unsafe { sendv_nosignal(fd, &iov[..i]) }
             } else {
                 // SAFETY: the vectors describe readable bytes of this buffer's chains.
                 unsafe { libc::writev(fd, iov.as_ptr(), i as c_int) }
@@ -155,5 +170,67 @@ impl Evbuffer {
             }
         }
         n as c_int
+    }
+}
+
+/// `writev` that never raises SIGPIPE: `sendmsg(MSG_NOSIGNAL)` on sockets; other
+/// descriptors (pipes) fall back to `writev` with the signal blocked and swallowed.
+///
+/// # Safety
+/// `iov` describes readable memory.
+unsafe fn sendv_nosignal(fd: c_int, iov: &[libc::iovec]) -> isize {
+    // SAFETY: all-zero is a valid msghdr; the vectors are readable (caller).
+    unsafe {
+        let mut msg: libc::msghdr = std::mem::zeroed();
+        msg.msg_iov = iov.as_ptr() as *mut libc::iovec;
+        msg.msg_iovlen = iov.len() as _;
+        let r = libc::sendmsg(fd, &msg, libc::MSG_NOSIGNAL);
+        if r >= 0 || *libc::__errno_location() != libc::ENOTSOCK {
+            return r;
+        }
+        let _guard = SigpipeGuard::new();
+        libc::writev(fd, iov.as_ptr(), iov.len() as c_int)
+    }
+}
+
+/// Blocks SIGPIPE in this thread for its lifetime; a SIGPIPE raised meanwhile (and not
+/// already pending before) is consumed, so the process never sees it.
+struct SigpipeGuard {
+    old: libc::sigset_t,
+    was_pending: bool,
+}
+
+impl SigpipeGuard {
+    fn new() -> SigpipeGuard {
+        // SAFETY: sigset operations on locals.
+        unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, libc::SIGPIPE);
+            let mut pending: libc::sigset_t = std::mem::zeroed();
+            libc::sigpending(&mut pending);
+            let was_pending = libc::sigismember(&pending, libc::SIGPIPE) == 1;
+            let mut old: libc::sigset_t = std::mem::zeroed();
+            libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old);
+            SigpipeGuard { old, was_pending }
+        }
+    }
+}
+
+impl Drop for SigpipeGuard {
+    fn drop(&mut self) {
+        // SAFETY: sigset operations on locals; restores the caller's mask.
+        unsafe {
+            let e = *libc::__errno_location();
+            if !self.was_pending {
+                let mut set: libc::sigset_t = std::mem::zeroed();
+                libc::sigemptyset(&mut set);
+                libc::sigaddset(&mut set, libc::SIGPIPE);
+                let zero = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+                while libc::sigtimedwait(&set, std::ptr::null_mut(), &zero) == libc::SIGPIPE {}
+            }
+            libc::pthread_sigmask(libc::SIG_SETMASK, &self.old, std::ptr::null_mut());
+            *libc::__errno_location() = e;
+        }
     }
 }

@@ -1475,6 +1475,15 @@ impl Evbuffer {
         }
     }
 
+    /// The deferred-callback entry (after `evbuffer_defer_callbacks`), which a bufferevent
+    /// being freed must quiet first (libevent's `evbuffer_get_callbacks_`).
+    pub(crate) fn deferred_callback(&self) -> Option<*mut crate::base::event::event_callback> {
+        self.lock();
+        let r = self.inner().deferred.as_deref_mut().map(|d| d.as_callback());
+        self.unlock();
+        r
+    }
+
     /// For bufferevents: the owner, and how to keep it alive while a deferred callback of
     /// this buffer is pending (libevent's `evbuffer_set_parent_`).
     pub fn set_parent(&self, bev: *mut c_void, refs: Option<ParentRefs>) {
