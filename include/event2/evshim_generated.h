@@ -7,8 +7,6 @@
 struct event;
 struct bufferevent;
 
-#define STALL_DEFAULT_SECS 30
-
 #define EVBUFFER_FLAG_DRAINS_TO_FD 1
 
 #define EVBUFFER_CB_ENABLED 1

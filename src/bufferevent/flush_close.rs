@@ -35,7 +35,7 @@ use crate::base::event::EV_FINALIZE;
 use crate::util::sock::errno;
 
 /// Without a write timeout, this many seconds without progress end a close.
-pub const STALL_DEFAULT_SECS: i64 = 30;
+pub(crate) const STALL_DEFAULT_SECS: i64 = 30;
 /// While lingering, the send queue is checked after 10 ms, then at doubling intervals up
 /// to this many milliseconds.
 const LINGER_TICK_MAX_MS: i64 = 250;

@@ -12,7 +12,7 @@
 # ABI_HEADERS lists the headers evshim claims complete.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ABI_HEADERS=${ABI_HEADERS:-"event event_compat util thread buffer buffer_compat"}
+ABI_HEADERS=${ABI_HEADERS:-"event event_compat util thread buffer buffer_compat bufferevent_compat"}
 SYS=${SYSTEM_INCLUDE:-/usr/include}
 out=build/abi
 rm -rf "$out"; mkdir -p "$out"
@@ -31,7 +31,7 @@ gen=include/event2/evshim_generated.h
   grep -h -E '^[a-z].*\(.*, \.\.\.\)' include/event2/*.h | sed 's/$/;/'
 } > "$out/our_prototypes.h"
 {
-  for h in $ABI_HEADERS buffer buffer_compat bufferevent bufferevent_compat listener; do echo "#include <event2/$h.h>"; done
+  for h in buffer buffer_compat bufferevent bufferevent_compat listener $ABI_HEADERS; do echo "#include <event2/$h.h>"; done
   echo "#include \"our_prototypes.h\""
 } > "$out/prototypes.c"
 if cc -std=gnu11 -Wall -Wextra -Werror -Wno-array-parameter -fsyntax-only -I "$SYS" -I "$out" "$out/prototypes.c" 2> "$out/prototypes.err"; then
@@ -59,7 +59,12 @@ done
 # 3. Layout and constants, built both ways.
 defs=""
 case " $ABI_HEADERS " in *" buffer "*) defs="-DABI_BUFFER" ;; esac
-python3 tools/abi/gen_constants.py "$SYS" "$gen" $ABI_HEADERS event_struct > "$out/constants.c"
+const_headers="$ABI_HEADERS"
+case " $ABI_HEADERS " in
+  *" bufferevent_compat "*) defs="$defs -DABI_BUFFEREVENT"
+    case " $ABI_HEADERS " in *" bufferevent "*) ;; *) const_headers=${const_headers/bufferevent_compat/bufferevent bufferevent_compat} ;; esac ;;
+esac
+python3 tools/abi/gen_constants.py "$SYS" "$gen" $const_headers event_struct > "$out/constants.c"
 for side in libevent evshim; do
   if [ $side = libevent ]; then inc="-I $SYS"; else inc="-I include"; fi
   for prog in layout constants; do

@@ -9,6 +9,10 @@
 #ifdef ABI_BUFFER
 #include <event2/buffer.h>
 #endif
+#ifdef ABI_BUFFEREVENT
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_struct.h>
+#endif
 
 #define SIZE(T) printf("sizeof(%s)=%zu\n", #T, sizeof(T))
 #define OFF(T, f) printf("offsetof(%s, %s)=%zu size=%zu\n", #T, #f, offsetof(T, f), sizeof(((T *)0)->f))
@@ -68,6 +72,27 @@ int main(void)
 	OFF(struct evbuffer_cb_info, n_deleted);
 	SIZE(enum evbuffer_eol_style);
 	SIZE(enum evbuffer_ptr_how);
+#endif
+#ifdef ABI_BUFFEREVENT
+	SIZE(struct bufferevent);
+	OFF(struct bufferevent, ev_base);
+	OFF(struct bufferevent, be_ops);
+	OFF(struct bufferevent, ev_read);
+	OFF(struct bufferevent, ev_write);
+	OFF(struct bufferevent, input);
+	OFF(struct bufferevent, output);
+	OFF(struct bufferevent, wm_read);
+	OFF(struct bufferevent, wm_read.low);
+	OFF(struct bufferevent, wm_read.high);
+	OFF(struct bufferevent, wm_write);
+	OFF(struct bufferevent, readcb);
+	OFF(struct bufferevent, writecb);
+	OFF(struct bufferevent, errorcb);
+	OFF(struct bufferevent, cbarg);
+	OFF(struct bufferevent, timeout_read);
+	OFF(struct bufferevent, timeout_write);
+	OFF(struct bufferevent, enabled);
+	SIZE(struct event_watermark);
 #endif
 	return 0;
 }
