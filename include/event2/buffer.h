@@ -28,8 +28,8 @@ extern "C" {
  * evbuffer_write(_atmost), and evbuffer_remove_buffer/evbuffer_add_buffer/
  * evbuffer_prepend_buffer taking from it. A frozen END refuses evbuffer_add, add_printf,
  * add_iovec, add_reference, add_file(_segment), evbuffer_read, reserve/commit_space, and
- * moves into it. Refused calls return -1 (NULL for readln) and change nothing; evshim also
- * sets errno to EBUSY and logs the reason at debug level (libevent leaves errno stale).
+ * moves into it. Refused calls return -1 (NULL for readln), change nothing and leave errno
+ * as it was (so it is stale, exactly as in libevent); evshim logs the reason at debug level.
  * Socket and pair bufferevents freeze the start of their output and the end of their input:
  * evbuffer_write(bufferevent_get_output(bev), fd) sends nothing. Write from the write
  * callback, or use bufferevent_flush_and_close. Details: docs/freeze.md. */

@@ -143,13 +143,16 @@ unsafe impl Send for Evbuffer {}
 // SAFETY: as above.
 unsafe impl Sync for Evbuffer {}
 
-/// Why a call was refused because of a freeze: logged, and errno set (see docs/freeze.md).
+/// Why a call was refused because of a freeze, at debug level. errno is left as it was,
+/// exactly as libevent leaves it (docs/freeze.md): programs have seen a stale EINPROGRESS
+/// here for years, and a different value would be an observable difference.
 pub(crate) fn frozen(func: &str, front: bool) {
+    let e = crate::util::sock::errno();
     crate::ev_debug!(
-        "{func}: refused: the {} of this evbuffer is frozen (errno set to EBUSY). This buffer usually belongs to a bufferevent, which freezes it; write from the write callback or use bufferevent_flush_and_close",
+        "{func}: refused: the {} of this evbuffer is frozen (errno is left as it was). This buffer usually belongs to a bufferevent, which freezes it; write from the write callback or use bufferevent_flush_and_close",
         if front { "start" } else { "end" }
     );
-    set_errno(libc::EBUSY);
+    set_errno(e);
 }
 
 pub(crate) fn set_errno(e: c_int) {

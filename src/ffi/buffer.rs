@@ -861,8 +861,8 @@ pub unsafe extern "C" fn evbuffer_prepend_buffer(dst: *mut evbuffer, src: *mut e
 }
 
 /// Forbids changes at the front (`at_front` != 0: drains, removals, prepends, writes) or
-/// at the end (appends, reads, reserve/commit). A refused call returns -1 and, in evshim,
-/// sets errno to EBUSY and logs the reason at debug level. Bufferevents freeze the ends
+/// at the end (appends, reads, reserve/commit). A refused call returns -1, leaves errno as
+/// it was (as libevent) and logs the reason at debug level. Bufferevents freeze the ends
 /// they own: the front of their output buffer and the end of their input buffer, so
 /// `evbuffer_write(bufferevent_get_output(bev), fd)` is refused; write from the write
 /// callback, or use bufferevent_flush_and_close (see docs/freeze.md).
