@@ -28,16 +28,29 @@ impl Evbuffer {
     /// `evbuffer_read`.
     pub fn read(&self, fd: c_int, howmuch: c_int) -> c_int {
         self.lock();
-        let r = self.read_locked(fd, howmuch);
+        let r = self.read_locked(fd, howmuch, true);
         self.unlock();
         r
     }
 
-    fn read_locked(&self, fd: c_int, mut howmuch: c_int) -> c_int {
+    /// A bufferevent's read: up to `howmuch` bytes (which the caller bounds: watermark room,
+    /// rate limit, `max_single_read`) in one `readv`, without evbuffer's 4096-byte cap and
+    /// without asking FIONREAD first — a short read already says the socket is drained.
+    pub fn read_bufferevent(&self, fd: c_int, howmuch: c_int) -> c_int {
+        self.lock();
+        let r = self.read_locked(fd, howmuch, false);
+        self.unlock();
+        r
+    }
+
+    fn read_locked(&self, fd: c_int, mut howmuch: c_int, libevent_size: bool) -> c_int {
         let inner = self.inner();
         if inner.freeze_end {
             frozen("evbuffer_read", false);
             return -1;
+        }
+        if !libevent_size {
+            return self.readv_into(fd, howmuch.max(1) as usize);
         }
         // libevent asks FIONREAD how much is waiting and reads at most that (and at most
         // 4096). That only matters for how much space it allocates; when the chain that
@@ -55,12 +68,19 @@ impl Evbuffer {
                 howmuch = n;
             }
         }
-        if inner.expand_fast(howmuch as usize, NUM_READ_IOVEC) == -1 {
+        self.readv_into(fd, howmuch as usize)
+    }
+
+    /// Makes room for `howmuch` bytes (libevent's expand_fast over up to four chains) and
+    /// reads into it with one `readv`.
+    fn readv_into(&self, fd: c_int, howmuch: usize) -> c_int {
+        let inner = self.inner();
+        if inner.expand_fast(howmuch, NUM_READ_IOVEC) == -1 {
             self.reap();
             return -1;
         }
         let mut vecs = [libc::iovec { iov_base: std::ptr::null_mut(), iov_len: 0 }; NUM_READ_IOVEC];
-        let (nvecs, first) = inner.setup_vecs(howmuch as usize, &mut vecs, true);
+        let (nvecs, first) = inner.setup_vecs(howmuch, &mut vecs, true);
         self.reap();
         // SAFETY: the vectors describe free space inside this buffer's chains.
         let got = unsafe { libc::readv(fd, vecs.as_ptr(), nvecs as c_int) };
