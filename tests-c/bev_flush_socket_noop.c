@@ -1,6 +1,7 @@
-/* bufferevent_flush on a socket bufferevent does nothing and returns 0, whatever the
- * mode (BEV_NORMAL, BEV_FLUSH, BEV_FINISHED) and direction: the peer sees no bytes until
- * the loop runs, and no callback is made. */
+/* bufferevent_flush(BEV_NORMAL) on a socket bufferevent does nothing and returns 0, in
+ * both directions: the peer sees no bytes until the loop runs, and no callback is made.
+ * (BEV_FLUSH and BEV_FINISHED are no-ops in libevent too, but write at once in evshim, a
+ * documented extension: see flush_socket_flush_mode_writes.c.) */
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
@@ -41,10 +42,10 @@ int main(void)
 	bufferevent_write(bev, "pending", 7);
 	r = bufferevent_flush(bev, EV_WRITE, BEV_NORMAL);
 	printf("flush(EV_WRITE, BEV_NORMAL): %d\n", r);
-	r = bufferevent_flush(bev, EV_WRITE, BEV_FLUSH);
-	printf("flush(EV_WRITE, BEV_FLUSH): %d\n", r);
-	r = bufferevent_flush(bev, EV_READ | EV_WRITE, BEV_FINISHED);
-	printf("flush(EV_READ|EV_WRITE, BEV_FINISHED): %d\n", r);
+	r = bufferevent_flush(bev, EV_READ | EV_WRITE, BEV_NORMAL);
+	printf("flush(EV_READ|EV_WRITE, BEV_NORMAL): %d\n", r);
+	r = bufferevent_flush(bev, EV_READ, BEV_FINISHED);
+	printf("flush(EV_READ, BEV_FINISHED): %d\n", r);
 	n = recv(sv[1], buf, sizeof buf, MSG_DONTWAIT);
 	printf("peer before the loop: %d (%s), output %d, callbacks %d\n", (int)n, n < 0 && errno == EAGAIN ? "EAGAIN" : "data",
 	    (int)evbuffer_get_length(bufferevent_get_output(bev)), cbs);

@@ -41,7 +41,9 @@ impl Deferred {
                 evcb_pri: 0,
                 evcb_closure: EV_CLOSURE_CB_SELF,
                 evcb_cb_union: event_callback_fns { evcb_selfcb: Some(trampoline) },
-                evcb_arg: ptr::null_mut(),
+                // Also the queue entry's argument: a finalizer that takes over this entry
+                // (`finalize_many`) is called with it.
+                evcb_arg: arg,
             },
             cb,
             arg,
@@ -52,6 +54,7 @@ impl Deferred {
     /// Changes the callback argument (only while not scheduled).
     pub fn set_arg(&mut self, arg: *mut c_void) {
         self.arg = arg;
+        self.evcb.evcb_arg = arg;
     }
 
     /// `event_deferred_cb_set_priority_`.

@@ -33,9 +33,9 @@ impl Evbuffer {
         r
     }
 
-    /// A bufferevent's read: up to `howmuch` bytes (which the caller bounds: watermark room,
-    /// rate limit, `max_single_read`) in one `readv`, without evbuffer's 4096-byte cap and
-    /// without asking FIONREAD first — a short read already says the socket is drained.
+    /// A bufferevent's read: like `evbuffer_read` (at most 4096 bytes, which read callbacks
+    /// observe), but without asking FIONREAD first: the answer only sizes the allocation,
+    /// and a short read already tells that the socket is drained.
     pub fn read_bufferevent(&self, fd: c_int, howmuch: c_int) -> c_int {
         self.lock();
         let r = self.read_locked(fd, howmuch, false);
@@ -50,7 +50,8 @@ impl Evbuffer {
             return -1;
         }
         if !libevent_size {
-            return self.readv_into(fd, howmuch.max(1) as usize);
+            let n = if (0..=MAX_READ).contains(&howmuch) { howmuch } else { MAX_READ };
+            return self.readv_into(fd, n as usize);
         }
         // libevent asks FIONREAD how much is waiting and reads at most that (and at most
         // 4096). That only matters for how much space it allocates; when the chain that

@@ -1,11 +1,10 @@
 //! Socket bufferevents (libevent's bufferevent_sock.c).
 //!
 //! `ev_read`/`ev_write` are persistent events on the fd. The read side reads once per
-//! readiness (at most the high watermark's room, the rate limit and `max_single_read`,
-//! 16 KiB by default) into the input buffer, whose end is frozen except during that read.
-//! libevent also caps each read at evbuffer's 4096 bytes and asks FIONREAD first; evshim
-//! does neither (fewer system calls; a read callback may see up to `max_single_read` new
-//! bytes at once — `bufferevent_set_max_single_read(bev, 4096)` restores libevent's size). The write side is armed by the output buffer's callback when data is added
+//! readiness (at most the high watermark's room, the rate limit, `max_single_read`, and
+//! evbuffer's 4096 bytes — read callbacks observe that size, so it stays) into the input
+//! buffer, whose end is frozen except during that read. Unlike libevent, no FIONREAD is
+//! asked first: it only sized the allocation. The write side is armed by the output buffer's callback when data is added
 //! and drains the output (start frozen except during that write) one `writev` per
 //! readiness, removing itself when the output is empty. So nothing is written before the
 //! loop runs, and `evbuffer_write(bufferevent_get_output(bev), fd)` is refused: see
