@@ -34,6 +34,12 @@
 //!
 //! fds that epoll refuses (regular files, /dev/null: `EPERM`) behave as under libevent's poll
 //! backend: always ready for what their events wait for.
+//!
+//! fds whose I/O evshim does itself (a listener's socket) carry events marked
+//! [`EVLIST_X_OWN_IO`]: while only such events wait on an fd it is registered edge-triggered
+//! whatever the method, never probed, and the owner tracks readiness itself (reading until
+//! `EAGAIN`, or calling [`Poller::rearm`] when it stops short). Their `ev_events` stay what
+//! libevent's would be, so `event_base_foreach_event` and friends show libevent's flags.
 
 use std::ffi::c_short;
 use std::io;
@@ -57,6 +63,10 @@ pub(crate) struct FdSlot {
     pub(crate) nread: u32,
     pub(crate) nwrite: u32,
     pub(crate) nclose: u32,
+    /// Events marked [`EVLIST_X_OWN_IO`] on this fd, and the others: with only the former the
+    /// fd is registered edge-triggered (see the module docs).
+    pub(crate) nown: u32,
+    pub(crate) nother: u32,
     pub(crate) et: bool,
     /// libevent's epoll mask for this fd as last synced (0 = not registered); `EPOLLET`
     /// in it means the fd is edge-triggered in libevent's world.
@@ -77,6 +87,8 @@ impl Default for FdSlot {
             nread: 0,
             nwrite: 0,
             nclose: 0,
+            nown: 0,
+            nother: 0,
             et: false,
             registered: 0,
             refused: false,
@@ -182,7 +194,7 @@ impl Poller {
         if s.nclose > 0 && !self.no_closed {
             m |= libc::EPOLLRDHUP as u32;
         }
-        if m != 0 && s.et && !self.poll_semantics {
+        if m != 0 && ((s.et && !self.poll_semantics) || (s.nown > 0 && s.nother == 0)) {
             m |= libc::EPOLLET as u32;
         }
         m
@@ -316,6 +328,15 @@ impl Poller {
             return Err(());
         }
         let saved = *slot;
+        // SAFETY: live per the caller.
+        let own = unsafe { (*ev).flags() } & EVLIST_X_OWN_IO != 0;
+        // (Whether EPOLLET flips with these counts is `sync`'s business: `res` below is about
+        // libevent's registration, whose edge-triggeredness `et` mirrors.)
+        if own {
+            slot.nown += 1;
+        } else {
+            slot.nother += 1;
+        }
         let mut res = false;
         if events & EV_READ != 0 {
             slot.nread += 1;
@@ -401,6 +422,13 @@ impl Poller {
             }
         }
         let slot = &mut self.fds[fd as usize];
+        // SAFETY: live per the caller.
+        let own = unsafe { (*ev).flags() } & EVLIST_X_OWN_IO != 0;
+        if own {
+            slot.nown -= 1;
+        } else {
+            slot.nother -= 1;
+        }
         let mut res = false;
         if events & EV_READ != 0 {
             slot.nread -= 1;
@@ -429,6 +457,17 @@ impl Poller {
         match self.sync(fd) {
             Ok(true) => Change::Changed,
             _ => Change::Same,
+        }
+    }
+
+    /// Re-arms `fd`'s registration unchanged (`EPOLL_CTL_MOD`): the kernel queues the fd
+    /// again if it is ready now, and wakes a thread blocked in `epoll_wait`. For an owner of
+    /// an edge-triggered fd that stopped before `EAGAIN` and must hear of it again, as a
+    /// level-triggered registration would have (see [`EVLIST_X_OWN_IO`]).
+    pub(crate) fn rearm(&mut self, fd: RawFd) {
+        let Some(s) = self.slot_ref(fd) else { return };
+        if s.registered != 0 && !s.refused {
+            let _ = self.mio_register(fd, s.registered, true);
         }
     }
 
