@@ -148,6 +148,8 @@ impl Listener {
     ) -> Option<*mut Listener> {
         if fd < 0 {
             crate::ev_warn!("evconnlistener_new: bad socket {fd}");
+            // What listen() would have said (libevent calls it for a non-zero backlog).
+            sock::set_errno(libc::EBADF);
             return None;
         }
         if backlog == 0 {

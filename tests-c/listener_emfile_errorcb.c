@@ -21,7 +21,7 @@ static struct event_base *base;
 static void fill_fd_table(void)
 {
 	int fd;
-	while ((fd = dup(0)) >= 0)
+	while (nfillers < (int)(sizeof(fillers) / sizeof(fillers[0])) && (fd = dup(0)) >= 0)
 		fillers[nfillers++] = fd;
 }
 

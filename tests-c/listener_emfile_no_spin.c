@@ -5,7 +5,8 @@
  * loop runs a handful of turns, not thousands. The back-off timer is invisible (not counted,
  * not in foreach or the dump). The listener resumes by itself once descriptors free up;
  * evconnlistener_enable from the error callback retries on the next turn; disabling stops
- * the retries. Bounds are upper bounds on counts, which a loaded machine can only lower. */
+ * the retries. Bounds are upper bounds on counts, which a loaded machine can only lower.
+ * Last, a base freed while its listener is paused, then the listener (no base access). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ static int enable_in_errorcb, disable_in_errorcb;
 static void fill_fd_table(void)
 {
 	int fd;
-	while ((fd = dup(0)) >= 0)
+	while (nfillers < (int)(sizeof(fillers) / sizeof(fillers[0])) && (fd = dup(0)) >= 0)
 		fillers[nfillers++] = fd;
 }
 
@@ -176,14 +177,22 @@ int main(void)
 	printf("disabled in the error callback, enabled later: accepted=%d\n", accepted);
 	CHECK(accepted == 3);
 
+	/* 5. Paused (back-off timer pending) when the base is freed, then the listener. */
+	fill_fd_table();
+	errors = 0;
+	CHECK(connect(c[3], (struct sockaddr *)&sin, sizeof(sin)) == 0);
+	turns = run(base, 5, 4);
+	CHECK(errors == 1 && accepted == 3);
+	event_base_free(base);
+	evconnlistener_free(lev);
+	printf("base freed before its paused listener\n");
+
 	fclose(f);
 	free(dump);
 	while (nfillers > 0)
 		free_one();
 	for (i = 0; i < 4; i++)
 		close(c[i]);
-	evconnlistener_free(lev);
-	event_base_free(base);
 	printf("ok\n");
 	return 0;
 }
