@@ -658,3 +658,63 @@ impl Poller {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn make_event(fd: RawFd, own: bool) -> Box<event> {
+        // SAFETY: an all-zero `struct event` is a valid unassigned event.
+        let mut ev: Box<event> = Box::new(unsafe { std::mem::zeroed() });
+        ev.ev_fd = fd;
+        ev.ev_events = EV_READ | EV_PERSIST;
+        ev.ev_evcallback.evcb_flags = EVLIST_INIT | if own { EVLIST_X_OWN_IO } else { 0 };
+        ev
+    }
+
+    /// The fds `epoll_wait` reports right now (timeout 0).
+    fn reported(p: &Poller) -> Vec<RawFd> {
+        let mut buf = [libc::epoll_event { events: 0, u64: 0 }; 8];
+        // SAFETY: `buf` holds 8 entries.
+        let n = unsafe { libc::epoll_wait(p.epfd, buf.as_mut_ptr(), 8, 0) };
+        buf[..n.max(0) as usize].iter().map(|e| e.u64 as RawFd).collect()
+    }
+
+    const IN: u32 = libc::EPOLLIN as u32;
+    const ET: u32 = libc::EPOLLET as u32;
+
+    #[test]
+    fn own_io_fd_is_edge_triggered_while_alone_and_rearm_reports_it_again() {
+        let mut p = Poller::new().unwrap();
+        let [a, b] = crate::util::sock::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0).unwrap();
+        let mut own = make_event(a, true);
+        let mut other = make_event(a, false);
+        // SAFETY: live events, each added once and deleted once below.
+        unsafe {
+            p.add(&mut *own).unwrap();
+            assert_eq!(p.fds[a as usize].registered, IN | ET);
+            p.add(&mut *other).unwrap();
+            assert_eq!(p.fds[a as usize].registered, IN, "a level-triggered event keeps its semantics");
+            p.del(&mut *other);
+            assert_eq!(p.fds[a as usize].registered, IN | ET);
+        }
+        // SAFETY: a one-byte write from a valid buffer.
+        assert_eq!(unsafe { libc::write(b, b"x".as_ptr().cast(), 1) }, 1);
+        assert_eq!(reported(&p), vec![a]);
+        assert!(reported(&p).is_empty(), "edge-triggered: reported once");
+        p.rearm(a);
+        assert_eq!(reported(&p), vec![a], "re-armed while ready: reported again");
+        assert!(reported(&p).is_empty());
+        // Deleting drops the registration; adding again re-polls the fd (no new edge needed).
+        // SAFETY: `own` is on the list.
+        unsafe { p.del(&mut *own) };
+        assert_eq!(p.fds[a as usize].registered, 0);
+        // SAFETY: `own` is live and off the list.
+        unsafe { p.add(&mut *own).unwrap() };
+        assert_eq!(reported(&p), vec![a]);
+        // SAFETY: on the list.
+        unsafe { p.del(&mut *own) };
+        crate::util::sock::close(a);
+        crate::util::sock::close(b);
+    }
+}
