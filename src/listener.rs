@@ -5,10 +5,11 @@
 //! it is counted, visited by `event_base_foreach_event` and keeps the loop alive exactly like
 //! libevent's. Unlike libevent's, its fd is registered edge-triggered ([`EVLIST_X_OWN_IO`]):
 //! one wake-up accepts until `EAGAIN`, and whenever the listener stops short of that (the
-//! callback disabled or freed it, its callback is unset, `EINTR`, an error) it either re-arms
-//! the registration, so the kernel reports the backlog again next turn as libevent's
-//! level-triggered registration would, or re-arms it when it is enabled again. No pending
-//! connection is forgotten and no turn pays a readiness probe.
+//! callback disabled or freed it, its callback is unset, `EINTR`, an error) it makes the
+//! kernel report the backlog again: by re-arming the registration at once if it stays
+//! enabled (where libevent's level-triggered registration would report it next turn), or
+//! when it is enabled again. No pending connection is forgotten and no turn pays a readiness
+//! probe.
 //!
 //! One deliberate difference: after an accept error that retrying cannot fix at once
 //! (`EMFILE`, `ENFILE`, `ENOBUFS`, …) libevent calls the error callback and, the backlog
