@@ -484,6 +484,34 @@ impl EventBase {
         r
     }
 
+    /// `event_add` (no timeout) for an [`EVLIST_X_OWN_IO`] event, whose owner needs the
+    /// kernel to report the fd if it is ready right now: a fresh epoll registration does that
+    /// by itself; an existing one (another event on the fd, or the event already added) is
+    /// re-armed ([`Poller::rearm`]).
+    ///
+    /// # Safety
+    /// `ev` is a live I/O event assigned to this base.
+    pub(crate) unsafe fn add_own_io(&self, ev: *mut Event) -> c_int {
+        self.acquire();
+        // SAFETY: lock held; `ev` live per the caller.
+        let i = unsafe { self.inner() };
+        // SAFETY: `ev` live per the caller.
+        let fd = unsafe { (*ev).ev_fd };
+        let was_registered = i.poller.slot_ref(fd).is_some_and(|s| s.registered != 0);
+        // SAFETY: lock held; `ev` live.
+        let r = unsafe { i.add_nolock(ev, None, false) };
+        if r == 0 && was_registered {
+            i.poller.rearm(fd);
+        }
+        self.release();
+        r
+    }
+
+    /// Re-arms `fd` (see [`Poller::rearm`]).
+    pub(crate) fn rearm_fd(&self, fd: c_int) {
+        self.with(|i| i.poller.rearm(fd));
+    }
+
     /// `event_del*`.
     ///
     /// # Safety
@@ -584,11 +612,13 @@ impl EventBase {
         let i = unsafe { b.inner() };
         // Delete every event, as libevent does: afterwards the program's events are plain
         // "initialized, not pending" ones (so that event_del/event_free on them, even after
-        // this, touch nothing of the base's).
-        for ev in i.collect_events() {
+        // this, touch nothing of the base's). Hidden internal events (a listener's back-off
+        // timer) belong to objects that outlive the base in the same way.
+        for ev in i.collect_all_events() {
             // SAFETY: events known to the base are live.
             unsafe {
-                if (*ev).flags() & EVLIST_INTERNAL == 0 {
+                let f = (*ev).flags();
+                if f & EVLIST_INTERNAL == 0 || f & EVLIST_X_HIDDEN != 0 {
                     let _ = i.del_nolock(ev, DelMode::EvenIfFinalizing);
                 }
             }
@@ -1626,9 +1656,17 @@ impl Inner {
         self.flags
     }
 
-    /// Every non-internal event that is added or active, as `event_base_foreach_event`
-    /// visits them: inserted (fd, then signals), then timeout-only, then active-only.
+    /// Every event that is added or active, as `event_base_foreach_event` visits them:
+    /// inserted (fd, then signals), then timeout-only, then active-only. evshim's own
+    /// [`EVLIST_X_HIDDEN`] events, which libevent does not have, are left out.
     pub(crate) fn collect_events(&self) -> Vec<*mut Event> {
+        let mut v = self.collect_all_events();
+        // SAFETY: events known to the base are live while they are added or queued.
+        v.retain(|&e| unsafe { (*e).flags() } & EVLIST_X_HIDDEN == 0);
+        v
+    }
+
+    fn collect_all_events(&self) -> Vec<*mut Event> {
         let mut v = Vec::new();
         for s in &self.poller.fds {
             let mut ev = s.head;

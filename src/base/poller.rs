@@ -34,6 +34,12 @@
 //!
 //! fds that epoll refuses (regular files, /dev/null: `EPERM`) behave as under libevent's poll
 //! backend: always ready for what their events wait for.
+//!
+//! fds whose I/O evshim does itself (a listener's socket) carry events marked
+//! [`EVLIST_X_OWN_IO`]: while only such events wait on an fd it is registered edge-triggered
+//! whatever the method, never probed, and the owner tracks readiness itself (reading until
+//! `EAGAIN`, or calling [`Poller::rearm`] when it stops short). Their `ev_events` stay what
+//! libevent's would be, so `event_base_foreach_event` and friends show libevent's flags.
 
 use std::ffi::c_short;
 use std::io;
@@ -57,6 +63,10 @@ pub(crate) struct FdSlot {
     pub(crate) nread: u32,
     pub(crate) nwrite: u32,
     pub(crate) nclose: u32,
+    /// Events marked [`EVLIST_X_OWN_IO`] on this fd, and the others: with only the former the
+    /// fd is registered edge-triggered (see the module docs).
+    pub(crate) nown: u32,
+    pub(crate) nother: u32,
     pub(crate) et: bool,
     /// libevent's epoll mask for this fd as last synced (0 = not registered); `EPOLLET`
     /// in it means the fd is edge-triggered in libevent's world.
@@ -77,6 +87,8 @@ impl Default for FdSlot {
             nread: 0,
             nwrite: 0,
             nclose: 0,
+            nown: 0,
+            nother: 0,
             et: false,
             registered: 0,
             refused: false,
@@ -182,7 +194,7 @@ impl Poller {
         if s.nclose > 0 && !self.no_closed {
             m |= libc::EPOLLRDHUP as u32;
         }
-        if m != 0 && s.et && !self.poll_semantics {
+        if m != 0 && ((s.et && !self.poll_semantics) || (s.nown > 0 && s.nother == 0)) {
             m |= libc::EPOLLET as u32;
         }
         m
@@ -316,6 +328,15 @@ impl Poller {
             return Err(());
         }
         let saved = *slot;
+        // SAFETY: live per the caller.
+        let own = unsafe { (*ev).flags() } & EVLIST_X_OWN_IO != 0;
+        // (Whether EPOLLET flips with these counts is `sync`'s business: `res` below is about
+        // libevent's registration, whose edge-triggeredness `et` mirrors.)
+        if own {
+            slot.nown += 1;
+        } else {
+            slot.nother += 1;
+        }
         let mut res = false;
         if events & EV_READ != 0 {
             slot.nread += 1;
@@ -401,6 +422,13 @@ impl Poller {
             }
         }
         let slot = &mut self.fds[fd as usize];
+        // SAFETY: live per the caller.
+        let own = unsafe { (*ev).flags() } & EVLIST_X_OWN_IO != 0;
+        if own {
+            slot.nown -= 1;
+        } else {
+            slot.nother -= 1;
+        }
         let mut res = false;
         if events & EV_READ != 0 {
             slot.nread -= 1;
@@ -429,6 +457,17 @@ impl Poller {
         match self.sync(fd) {
             Ok(true) => Change::Changed,
             _ => Change::Same,
+        }
+    }
+
+    /// Re-arms `fd`'s registration unchanged (`EPOLL_CTL_MOD`): the kernel queues the fd
+    /// again if it is ready now, and wakes a thread blocked in `epoll_wait`. For an owner of
+    /// an edge-triggered fd that stopped before `EAGAIN` and must hear of it again, as a
+    /// level-triggered registration would have (see [`EVLIST_X_OWN_IO`]).
+    pub(crate) fn rearm(&mut self, fd: RawFd) {
+        let Some(s) = self.slot_ref(fd) else { return };
+        if s.registered != 0 && !s.refused {
+            let _ = self.mio_register(fd, s.registered, true);
         }
     }
 
@@ -617,5 +656,65 @@ impl Poller {
             let len = (buf.len() * 2).min(MAX_NEVENT);
             buf.resize(len, libc::epoll_event { events: 0, u64: 0 });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn make_event(fd: RawFd, own: bool) -> Box<event> {
+        // SAFETY: an all-zero `struct event` is a valid unassigned event.
+        let mut ev: Box<event> = Box::new(unsafe { std::mem::zeroed() });
+        ev.ev_fd = fd;
+        ev.ev_events = EV_READ | EV_PERSIST;
+        ev.ev_evcallback.evcb_flags = EVLIST_INIT | if own { EVLIST_X_OWN_IO } else { 0 };
+        ev
+    }
+
+    /// The fds `epoll_wait` reports right now (timeout 0).
+    fn reported(p: &Poller) -> Vec<RawFd> {
+        let mut buf = [libc::epoll_event { events: 0, u64: 0 }; 8];
+        // SAFETY: `buf` holds 8 entries.
+        let n = unsafe { libc::epoll_wait(p.epfd, buf.as_mut_ptr(), 8, 0) };
+        buf[..n.max(0) as usize].iter().map(|e| e.u64 as RawFd).collect()
+    }
+
+    const IN: u32 = libc::EPOLLIN as u32;
+    const ET: u32 = libc::EPOLLET as u32;
+
+    #[test]
+    fn own_io_fd_is_edge_triggered_while_alone_and_rearm_reports_it_again() {
+        let mut p = Poller::new().unwrap();
+        let [a, b] = crate::util::sock::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0).unwrap();
+        let mut own = make_event(a, true);
+        let mut other = make_event(a, false);
+        // SAFETY: live events, each added once and deleted once below.
+        unsafe {
+            p.add(&mut *own).unwrap();
+            assert_eq!(p.fds[a as usize].registered, IN | ET);
+            p.add(&mut *other).unwrap();
+            assert_eq!(p.fds[a as usize].registered, IN, "a level-triggered event keeps its semantics");
+            p.del(&mut *other);
+            assert_eq!(p.fds[a as usize].registered, IN | ET);
+        }
+        // SAFETY: a one-byte write from a valid buffer.
+        assert_eq!(unsafe { libc::write(b, b"x".as_ptr().cast(), 1) }, 1);
+        assert_eq!(reported(&p), vec![a]);
+        assert!(reported(&p).is_empty(), "edge-triggered: reported once");
+        p.rearm(a);
+        assert_eq!(reported(&p), vec![a], "re-armed while ready: reported again");
+        assert!(reported(&p).is_empty());
+        // Deleting drops the registration; adding again re-polls the fd (no new edge needed).
+        // SAFETY: `own` is on the list.
+        unsafe { p.del(&mut *own) };
+        assert_eq!(p.fds[a as usize].registered, 0);
+        // SAFETY: `own` is live and off the list.
+        unsafe { p.add(&mut *own).unwrap() };
+        assert_eq!(reported(&p), vec![a]);
+        // SAFETY: on the list.
+        unsafe { p.del(&mut *own) };
+        crate::util::sock::close(a);
+        crate::util::sock::close(b);
     }
 }
