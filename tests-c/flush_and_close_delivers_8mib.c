@@ -3,7 +3,7 @@
  * queuing 8 MiB (before the loop has written anything): it returns 0 at once, no callback
  * of the bufferevent runs afterwards, every byte reaches the client (which reads the
  * last 512 KiB slowly) followed by EOF, and the socket is closed by the time
- * event_base_dispatch returns. Unverified until evshim implements it. */
+ * event_base_dispatch returns. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

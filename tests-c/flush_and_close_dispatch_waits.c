@@ -2,7 +2,7 @@
 /* event_base_dispatch does not return while bufferevent_flush_and_close still has work:
  * the client reads the whole 1 MiB message slowly (4 KiB per 1 ms), so the flush takes
  * far longer than one loop turn; when dispatch returns, the socket is closed and the
- * client has received everything. Unverified until evshim implements it. */
+ * client has received everything. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

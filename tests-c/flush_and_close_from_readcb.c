@@ -2,7 +2,7 @@
 /* bufferevent_flush_and_close called from inside the bufferevent's own read callback,
  * with reading still enabled and the login line consumed: the call returns 0, the read
  * callback returns normally, no callback runs afterwards, all 8 MiB arrive, then EOF.
- * Unverified until evshim implements it. */
+ * */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

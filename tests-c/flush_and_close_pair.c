@@ -2,7 +2,7 @@
 /* bufferevent_flush_and_close on one end of a bufferevent pair: everything queued on
  * that end reaches the partner (even beyond the partner's read high watermark, and even
  * if the partner only starts reading later), then the partner gets an event callback
- * with BEV_EVENT_EOF, and nothing more. Unverified until evshim implements it. */
+ * with BEV_EVENT_EOF, and nothing more. */
 #include <stdio.h>
 #include <event2/event.h>
 #include <event2/buffer.h>

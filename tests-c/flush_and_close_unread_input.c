@@ -3,7 +3,7 @@
  * never reads (the case where a plain close turns into a RST and loses the tail, see
  * flush_close_unread_input_rst). bufferevent_flush_and_close must still deliver all
  * 8 MiB and end the connection with a FIN (the client sees EOF, not ECONNRESET).
- * Unverified until evshim implements it. */
+ * */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>

@@ -98,7 +98,7 @@ static void print_report(const struct report *rep, long len)
 
 static int db_listener = -1;
 static struct sockaddr_in db_addr;
-static int act1_errno;
+
 
 static void kick_the_14_way(struct bufferevent *bev, void *arg)
 {
@@ -120,9 +120,9 @@ static void kick_the_14_way(struct bufferevent *bev, void *arg)
 	bufferevent_write(bev, goodbye, sizeof goodbye - 1);
 	say("server: bufferevent_write(bev, goodbye, %d)", (int)(sizeof goodbye - 1));
 	r = evbuffer_write(out, fd);
-	err = act1_errno = errno;
+	err = errno;
 	say("server: evbuffer_write(bufferevent_get_output(bev), fd) = %d, errno %s (\"%s\")", r,
-	    err == EINPROGRESS ? "EINPROGRESS" : err == EBUSY ? "EBUSY" : "another value", strerror(err));
+	    err == EINPROGRESS ? "EINPROGRESS" : "another value", strerror(err));
 	say("server: the output buffer still holds %d bytes", (int)evbuffer_get_length(out));
 	bufferevent_free(bev);
 	close(db);
@@ -232,13 +232,9 @@ int main(void)
 	       "    bufferevent's own write event may take bytes out (and only once the loop runs).\n"
 	       "    evbuffer_write on it is refused before any system call and returns -1.\n"
 	       "  - bufferevent_free then throws the queued bytes away and closes the socket.\n");
-	if (act1_errno == EBUSY)
-		printf("  - libevent would leave errno alone, so it would still say EINPROGRESS, left over\n"
-		       "    from the database connect: a false trail. evshim sets EBUSY (\"busy\": the\n"
-		       "    buffer belongs to the bufferevent) and logs why at debug level.\n");
-	else
-		printf("  - libevent leaves errno alone when it refuses, so errno still says EINPROGRESS,\n"
-		       "    left over from the database connect: a false trail. (evshim sets EBUSY.)\n");
+	printf("  - The refusal leaves errno alone, so errno still says EINPROGRESS, left over\n"
+	       "    from the database connect: a false trail. (evshim keeps that, to behave\n"
+	       "    exactly like libevent; with event_enable_debug_logging it also logs why.)\n");
 	printf("  - evbuffer_unfreeze(output, 1) before evbuffer_write \"fixes\" short messages,\n"
 	       "    but one non-blocking write only sends what fits in the socket buffer: a long\n"
 	       "    message is cut off just the same.\n\n");
