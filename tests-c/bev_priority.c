@@ -54,8 +54,8 @@ int main(void)
 	printf("priority_set while the read event is added: %d, get %d\n", r, bufferevent_get_priority(first));
 
 	bufferevent_pair_new(base, 0, pair);
-	printf("pair priority %d, priority_set: %d\n", bufferevent_get_priority(pair[0]),
-	    bufferevent_priority_set(pair[0], 1));
+	r = bufferevent_priority_set(pair[0], 1);
+	printf("pair priority %d, priority_set: %d\n", bufferevent_get_priority(pair[0]), r);
 	bufferevent_free(pair[0]);
 	bufferevent_free(pair[1]);
 	bufferevent_free(first);

@@ -56,7 +56,8 @@ int main(void)
 	    fcntl(b[0], F_GETFD) != -1);
 
 	bufferevent_pair_new(base, 0, pair);
-	printf("pair: getfd %d, setfd %d\n", (int)bufferevent_getfd(pair[0]), bufferevent_setfd(pair[0], a[1]));
+	r = bufferevent_setfd(pair[0], a[1]);
+	printf("pair: getfd %d, setfd %d\n", (int)bufferevent_getfd(pair[0]), r);
 	bufferevent_free(pair[0]);
 	bufferevent_free(pair[1]);
 	close(a[0]);

@@ -40,7 +40,7 @@ static void stop_cb(evutil_socket_t fd, short what, void *arg)
 int main(void)
 {
 	struct event_base *base = event_base_new();
-	struct timeval t = {0, 30000}, zero = {0, 0}, stop = {0, 150000};
+	struct timeval t = {0, 30000}, zero = {0, 0}, stop = {0, 100000};
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 		return 1;
@@ -57,14 +57,14 @@ int main(void)
 	show(bev, "removed");
 	event_base_once(base, -1, EV_TIMEOUT, stop_cb, base, &stop);
 	event_base_dispatch(base);
-	printf("after 150 ms: events %d\n", events);
+	printf("after 100 ms: events %d\n", events);
 	bufferevent_set_timeouts(bev, &t, NULL);
 	show(bev, "read timeout again");
 	bufferevent_set_timeouts(bev, &zero, &zero);
 	show(bev, "zero timevals");
 	event_base_once(base, -1, EV_TIMEOUT, stop_cb, base, &stop);
 	event_base_dispatch(base);
-	printf("after 150 ms: events %d\n", events);
+	printf("after 100 ms: events %d\n", events);
 	bufferevent_free(bev);
 	close(sv[1]);
 	event_base_free(base);

@@ -34,7 +34,7 @@ static void stop_cb(evutil_socket_t fd, short what, void *arg)
 int main(void)
 {
 	struct event_base *base = event_base_new();
-	struct timeval wt = {0, 50000}, stop = {0, 200000};
+	struct timeval wt = {0, 50000}, stop = {0, 150000};
 	int sv[2], small = 4096;
 	char *data = calloc(1, BIG);
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
@@ -47,7 +47,7 @@ int main(void)
 	printf("empty output: write pending %d\n", event_pending(&bev->ev_write, EV_WRITE, NULL) != 0);
 	event_base_once(base, -1, EV_TIMEOUT, stop_cb, base, &stop);
 	event_base_dispatch(base);
-	printf("after 200 ms with nothing to write: events %d\n", events);
+	printf("after 150 ms with nothing to write: events %d\n", events);
 
 	bufferevent_write(bev, data, BIG);
 	printf("1 MiB queued: write pending %d, with timeout %d\n",

@@ -2,7 +2,9 @@
  * the group bucket divided by the number of members, but never less than the group's
  * min_share (default 64, and never more than the group's rate), and a member's own
  * bucket or max_single limit still applies on top. Group buckets start at the rate;
- * bufferevent_rate_limit_group_set_cfg clips them to the new burst. */
+ * bufferevent_rate_limit_group_set_cfg clips them to the new burst. A group bucket driven
+ * to or below 0 suspends the group and its members' share is then 0 (see also
+ * bevrl_group_totals_suspend). */
 #include <stdio.h>
 #include <event2/event.h>
 #include <event2/bufferevent.h>
@@ -47,6 +49,9 @@ int main(void)
 	bufferevent_rate_limit_group_decrement_read(g, 900);
 	show(g, "group read -900: 100/4 < min_share 64");
 	bufferevent_rate_limit_group_decrement_read(g, -900);
+	bufferevent_rate_limit_group_decrement_write(g, 2500);
+	show(g, "group write -2500: below 0");
+	bufferevent_rate_limit_group_decrement_write(g, -2500);
 	bufferevent_set_max_single_read(b[0], 10);
 	show(g, "member max_single_read 10");
 	bufferevent_set_rate_limit(b[0], own);
