@@ -99,7 +99,6 @@ static void print_report(const struct report *rep, long len)
 static int db_listener = -1;
 static struct sockaddr_in db_addr;
 
-
 static void kick_the_14_way(struct bufferevent *bev, void *arg)
 {
 	struct evbuffer *out = bufferevent_get_output(bev);
