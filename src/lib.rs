@@ -21,6 +21,7 @@ pub mod base;
 pub mod buffer;
 pub mod ffi;
 pub mod listener;
+mod loadguard;
 pub mod log;
 pub mod mm;
 pub mod sync;
