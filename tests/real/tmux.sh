@@ -29,7 +29,8 @@ wait_for() {
 }
 for mode in $(real_modes); do
   sock=$tmp/sock-$mode
-  t -f /dev/null new-session -d -s evshim -x 120 -y 40
+  t -f /dev/null new-session -d -s evshim -x 120 -y 40 \
+    || real_fail "the tmux server did not start ($mode); evshim-check says: $("$real_root/build/bin/evshim-check" "$(command -v tmux)" | head -1)"
   server=$(t display-message -p '#{pid}')
   real_check_maps "$server" "$mode"
   t set-option -g history-limit 30000
