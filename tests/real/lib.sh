@@ -12,6 +12,9 @@
 #   real_addr                   a random 127.x.y.z address, so parallel runs do not collide
 #   real_port                   a random port in 20000-59999
 #   real_wait_tcp ADDR PORT     wait up to 10 s for a listener
+#   real_verdict PROGRAM        evshim-check must say the program runs both ways (exit 0):
+#                               the command's verdict is checked against reality; with
+#                               EVSHIM_REAL=libevent the verdict is only printed
 # Every program listens on loopback only and is killed when the script exits.
 set -euo pipefail
 real_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -72,4 +75,14 @@ real_wait_tcp() {
     sleep 0.1
   done
   real_fail "nothing listens on $1:$2 after 10 s"
+}
+
+real_verdict() {
+  local out rc=0
+  out=$("$real_root/build/bin/evshim-check" "$(command -v "$1")") || rc=$?
+  if [ "${EVSHIM_REAL:-}" = libevent ]; then
+    echo "real programs: $real_name: evshim-check: $(head -1 <<< "$out") (exit $rc)"
+    return 0
+  fi
+  [ $rc = 0 ] || real_fail "evshim-check does not expect $1 to run on evshim (exit $rc): $out"
 }

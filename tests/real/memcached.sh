@@ -5,6 +5,7 @@
 # tests/real/memcached_client.py checks every byte of every reply.
 source "$(dirname "$0")/lib.sh"
 real_need memcached python3
+real_verdict memcached
 for mode in $(real_modes); do
   addr=$(real_addr) port=$(real_port)
   env $(real_env "$mode") memcached -u "$(id -un)" -l "$addr" -p "$port" -U 0 -t 4 -m 256 -I 2m -c 256 &

@@ -6,6 +6,7 @@
 # NSD serve the new data (a reload forks new server processes).
 source "$(dirname "$0")/lib.sh"
 real_need nsd python3
+real_verdict nsd
 tmp=$(mktemp -d)
 cleanup() { [ -z "${pid:-}" ] || { kill "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; }; rm -rf "$tmp"; }
 trap cleanup EXIT

@@ -5,6 +5,7 @@
 # tests/real/inetd_client.py checks every byte; afterwards no child may be left unreaped.
 source "$(dirname "$0")/lib.sh"
 real_need inetd python3
+real_verdict inetd
 tmp=$(mktemp -d)
 cleanup() { [ -z "${pid:-}" ] || { kill "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; }; rm -rf "$tmp"; }
 trap cleanup EXIT

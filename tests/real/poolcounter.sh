@@ -4,6 +4,7 @@
 # tests/real/poolcounter_client.py checks the protocol's guarantees, not just replies.
 source "$(dirname "$0")/lib.sh"
 real_need poolcounterd python3
+real_verdict poolcounterd
 cleanup() { [ -z "${pid:-}" ] || { kill "$pid" 2> /dev/null || true; wait "$pid" 2> /dev/null || true; }; }
 trap cleanup EXIT
 for mode in $(real_modes); do

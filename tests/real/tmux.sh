@@ -8,6 +8,7 @@
 # against Debian's libevent by `make real-programs-pending` (EVSHIM_REAL=libevent).
 source "$(dirname "$0")/lib.sh"
 real_need tmux python3
+real_verdict tmux
 tmp=$(mktemp -d)
 sock=
 cleanup() {
