@@ -99,7 +99,7 @@ pkgconfig-test: lib
 # Unmodified binaries built against Debian's libevent, run on evshim (tests/real/README.md).
 # REAL_PENDING: programs that need bufferevents/listeners (issue 6); their scripts are run
 # against the real libevent by `make real-programs-pending` until they move to REAL_PROGRAMS.
-REAL_PROGRAMS := memcached openbsd-inetd nsd poolcounter
+REAL_PROGRAMS := memcached openbsd-inetd nsd poolcounter gearmand
 REAL_PENDING := tmux
 real-programs: lib tool
 	@for p in $(REAL_PROGRAMS); do tests/real/$$p.sh || exit 1; done
