@@ -97,7 +97,7 @@ pkgconfig-test: lib
 	@tests/pkgconfig/run.sh
 
 # Unmodified binaries built against Debian's libevent, run on evshim (tests/real/README.md).
-# REAL_PENDING: programs that need bufferevents/listeners (issue 6); their scripts are run
+# REAL_PENDING: programs that need bufferevents (issue 6); their scripts are run
 # against the real libevent by `make real-programs-pending` until they move to REAL_PROGRAMS.
 REAL_PROGRAMS := memcached openbsd-inetd nsd poolcounter gearmand
 REAL_PENDING := tmux

@@ -83,8 +83,10 @@ const LIBEVENT_PREFIXES: [&str; 12] = [
 
 /// Why a function is missing, in the words a user needs.
 fn area(f: &str) -> &'static str {
-    if f.starts_with("bufferevent_") || f.starts_with("evconnlistener_") || f.starts_with("ev_token_bucket_") {
-        "bufferevents/listeners"
+    if f.starts_with("bufferevent_") || f.starts_with("ev_token_bucket_") {
+        "bufferevents"
+    } else if f.starts_with("evconnlistener_") {
+        "listeners"
     } else if ["evdns_", "evhttp_", "evrpc_", "evtag_"].iter().any(|p| f.starts_with(p)) {
         "libevent_extra"
     } else {
