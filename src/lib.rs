@@ -22,6 +22,7 @@ pub mod buffer;
 pub mod bufferevent;
 pub mod ffi;
 pub mod listener;
+mod loadguard;
 pub mod log;
 pub mod mm;
 pub mod sync;
