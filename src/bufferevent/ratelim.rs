@@ -847,7 +847,8 @@ pub(crate) unsafe fn group_free(g: *mut bufferevent_rate_limit_group) {
 }
 
 /// `bufferevent_add_to_rate_limit_group`: joins `g` (leaving another group first, which
-/// resumes what that group held back); a suspended group suspends the newcomer.
+/// resumes what that group held back); a suspended group suspends the newcomer. A NULL
+/// `g` for a bufferevent in no group is libevent's no-op (0); for a member, an error.
 pub(crate) unsafe fn add_to_group(p: *mut BufferEvent, g: *mut bufferevent_rate_limit_group) -> c_int {
     // SAFETY: live per the caller.
     unsafe {
@@ -863,6 +864,14 @@ pub(crate) unsafe fn add_to_group(p: *mut BufferEvent, g: *mut bufferevent_rate_
         if ptr::eq((*rl).group, g) {
             BufferEvent::unlock(p);
             return 0;
+        }
+        if g.is_null() {
+            // libevent would leave the group and then lock a NULL group.
+            crate::ev_warn!(
+                "bufferevent_add_to_rate_limit_group: NULL group (use bufferevent_remove_from_rate_limit_group)"
+            );
+            BufferEvent::unlock(p);
+            return -1;
         }
         if !(*rl).group.is_null() {
             remove_from_group(p, true);

@@ -806,8 +806,10 @@ pub unsafe extern "C" fn bufferevent_rate_limit_group_free(g: *mut bufferevent_r
     unsafe { ratelim::group_free(g) }
 }
 
+/// NULL `g`: 0 if `bev` is in no group (libevent's no-op), else a warning and -1.
+///
 /// # Safety
-/// `bev` a valid bufferevent; `g` a valid group.
+/// `bev` a valid bufferevent; `g` NULL or a valid group.
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_add_to_rate_limit_group(
     bev: *mut bufferevent,
@@ -815,8 +817,7 @@ pub unsafe extern "C" fn bufferevent_add_to_rate_limit_group(
 ) -> c_int {
     // SAFETY: forwarded.
     let Some(p) = (unsafe { bev_of(bev, "bufferevent_add_to_rate_limit_group") }) else { return -1 };
-    let Some(g) = group_of(g, "bufferevent_add_to_rate_limit_group") else { return -1 };
-    // SAFETY: live bufferevent and group.
+    // SAFETY: live bufferevent; `g` NULL (checked inside) or a live group.
     unsafe { ratelim::add_to_group(p, g) }
 }
 
