@@ -4,8 +4,9 @@
 //! Time is cut into *ticks* of a configured length; each tick adds `rate` bytes to a bucket,
 //! up to `burst`. A bucket's tick count is the base's cached wall-clock time
 //! (`event_base_gettimeofday_cached`) in milliseconds divided by the tick length, so every
-//! bucket with the same tick length refills at the same instants. Buckets may go negative
-//! ("deficit spending": a read takes what the kernel gives, then pays for it).
+//! bucket with the same tick length refills at the same instants. Buckets are signed and
+//! may go negative (a group member's minimum share, `bufferevent_decrement_*_limit`); a
+//! negative bucket needs several ticks to become usable again.
 //!
 //! Only the I/O paths that call the hooks here are limited, as in libevent: socket
 //! bufferevents' reads and writes (and evshim's `bufferevent_flush_and_close`). Pairs and
@@ -365,7 +366,7 @@ unsafe fn get_rlim_max(p: *mut BufferEvent, write: bool) -> isize {
                 0
             } else {
                 // libevent divides among all members, not only the active ones.
-                let share = (*g).rate_limit.limit(write) / (*g).members.len() as isize;
+                let share = (*g).rate_limit.limit(write) / ((*g).members.len() as isize).max(1);
                 share.max((*g).min_share)
             };
             unlock_group(g);
