@@ -38,6 +38,8 @@ pub struct evthread_condition_callbacks {
 }
 
 pub(crate) const LOCKTYPE_RECURSIVE: c_uint = 1;
+/// `EVTHREAD_TRY`: the lock callback must not wait.
+pub(crate) const EVTHREAD_TRY: c_uint = 0x10;
 
 #[derive(Clone, Copy)]
 enum Backend {
@@ -210,6 +212,25 @@ impl Lock {
             self.owner.store(current_thread_id(), Ordering::Relaxed);
             self.depth.fetch_add(1, Ordering::Relaxed);
         }
+    }
+
+    /// `EVLOCK_TRY_LOCK_`: takes the lock if nobody else holds it (a recursive lock this
+    /// thread already holds is taken again). True if taken.
+    pub fn try_lock(&self) -> bool {
+        let ok = match &self.imp {
+            // SAFETY: see `lock`.
+            LockImpl::Pthread(m) => unsafe { libc::pthread_mutex_trylock(m.get()) == 0 },
+            LockImpl::User(cbs, p) => match cbs.lock {
+                // SAFETY: see `lock`; EVTHREAD_TRY asks the program's lock not to wait.
+                Some(f) => unsafe { f(EVTHREAD_TRY, *p) == 0 },
+                None => true,
+            },
+        };
+        if ok && self.debug {
+            self.owner.store(current_thread_id(), Ordering::Relaxed);
+            self.depth.fetch_add(1, Ordering::Relaxed);
+        }
+        ok
     }
 
     pub fn unlock(&self) {

@@ -168,6 +168,10 @@ enum bufferevent_trigger_options {
 
 struct bufferevent_ops;
 
+struct bufferevent_rate_limit_group;
+
+struct ev_token_bucket_cfg;
+
 struct evbuffer;
 
 struct evbuffer_cb_entry;
@@ -516,6 +520,58 @@ struct bufferevent *bufferevent_filter_new(struct bufferevent *underlying, buffe
 int bufferevent_pair_new(struct event_base *base, int options, struct bufferevent **pair);
 
 struct bufferevent *bufferevent_pair_get_partner(struct bufferevent *bev);
+
+struct ev_token_bucket_cfg *ev_token_bucket_cfg_new(size_t read_rate, size_t read_burst, size_t write_rate, size_t write_burst, const struct timeval *tick_len);
+
+void ev_token_bucket_cfg_free(struct ev_token_bucket_cfg *cfg);
+
+int bufferevent_set_rate_limit(struct bufferevent *bev, struct ev_token_bucket_cfg *cfg);
+
+struct bufferevent_rate_limit_group *bufferevent_rate_limit_group_new(struct event_base *base, const struct ev_token_bucket_cfg *cfg);
+
+int bufferevent_rate_limit_group_set_cfg(struct bufferevent_rate_limit_group *g, const struct ev_token_bucket_cfg *cfg);
+
+int bufferevent_rate_limit_group_set_min_share(struct bufferevent_rate_limit_group *g, size_t share);
+
+void bufferevent_rate_limit_group_free(struct bufferevent_rate_limit_group *g);
+
+int bufferevent_add_to_rate_limit_group(struct bufferevent *bev, struct bufferevent_rate_limit_group *g);
+
+int bufferevent_remove_from_rate_limit_group(struct bufferevent *bev);
+
+int bufferevent_set_max_single_read(struct bufferevent *bev, size_t size);
+
+int bufferevent_set_max_single_write(struct bufferevent *bev, size_t size);
+
+ev_ssize_t bufferevent_get_max_single_read(struct bufferevent *bev);
+
+ev_ssize_t bufferevent_get_max_single_write(struct bufferevent *bev);
+
+ev_ssize_t bufferevent_get_read_limit(struct bufferevent *bev);
+
+ev_ssize_t bufferevent_get_write_limit(struct bufferevent *bev);
+
+ev_ssize_t bufferevent_get_max_to_read(struct bufferevent *bev);
+
+ev_ssize_t bufferevent_get_max_to_write(struct bufferevent *bev);
+
+const struct ev_token_bucket_cfg *bufferevent_get_token_bucket_cfg(const struct bufferevent *bev);
+
+ev_ssize_t bufferevent_rate_limit_group_get_read_limit(struct bufferevent_rate_limit_group *grp);
+
+ev_ssize_t bufferevent_rate_limit_group_get_write_limit(struct bufferevent_rate_limit_group *grp);
+
+int bufferevent_decrement_read_limit(struct bufferevent *bev, ev_ssize_t decr);
+
+int bufferevent_decrement_write_limit(struct bufferevent *bev, ev_ssize_t decr);
+
+int bufferevent_rate_limit_group_decrement_read(struct bufferevent_rate_limit_group *grp, ev_ssize_t decr);
+
+int bufferevent_rate_limit_group_decrement_write(struct bufferevent_rate_limit_group *grp, ev_ssize_t decr);
+
+void bufferevent_rate_limit_group_get_totals(struct bufferevent_rate_limit_group *grp, ev_uint64_t *total_read_out, ev_uint64_t *total_written_out);
+
+void bufferevent_rate_limit_group_reset_totals(struct bufferevent_rate_limit_group *grp);
 
 struct bufferevent *bufferevent_new(evutil_socket_t fd, bufferevent_data_cb readcb, bufferevent_data_cb writecb, bufferevent_event_cb eventcb, void *cbarg);
 

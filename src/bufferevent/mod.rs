@@ -66,9 +66,7 @@ pub(crate) const BEV_ERROR: c_int = 2;
 
 // Why reading or writing is held back although enabled (libevent's BEV_SUSPEND_*).
 pub(crate) const SUSPEND_WM: u16 = 0x01;
-#[allow(dead_code)] // rate limiting
 pub(crate) const SUSPEND_BW: u16 = 0x02;
-#[allow(dead_code)] // rate limiting
 pub(crate) const SUSPEND_BW_GROUP: u16 = 0x04;
 pub(crate) const SUSPEND_LOOKUP: u16 = 0x08;
 pub(crate) const SUSPEND_FILT_READ: u16 = 0x10;

@@ -10,7 +10,7 @@
 use std::ffi::{c_char, c_int, c_short, c_void, CStr};
 use std::ptr;
 
-use crate::bufferevent::{self as core, filter, pair, socket, BufferEvent};
+use crate::bufferevent::{self as core, filter, pair, ratelim, socket, BufferEvent};
 use crate::ffi::buffer::evbuffer;
 use crate::ffi::event::event_base;
 use crate::ffi::types::*;
@@ -681,4 +681,358 @@ pub unsafe extern "C" fn bufferevent_pair_get_partner(bev: *mut bufferevent) -> 
     let Some(p) = (unsafe { bev_of(bev, "bufferevent_pair_get_partner") }) else { return ptr::null_mut() };
     // SAFETY: live bufferevent.
     unsafe { pair::get_partner(p).cast() }
+}
+
+// ---- rate limiting (bufferevent_ratelim.c) ------------------------------------------------
+//
+// Vocabulary: a *valid configuration* is a pointer returned by `ev_token_bucket_cfg_new`
+// and not yet freed; a *valid group* one returned by `bufferevent_rate_limit_group_new`
+// and not yet freed. A bufferevent keeps a pointer to its configuration (libevent does not
+// copy it): the configuration must outlive every bufferevent using it.
+
+pub use crate::bufferevent::ratelim::{bufferevent_rate_limit_group, ev_token_bucket_cfg};
+
+/// The group behind `g`, or a warning naming `func`.
+fn group_of(g: *mut bufferevent_rate_limit_group, func: &str) -> Option<*mut bufferevent_rate_limit_group> {
+    if g.is_null() {
+        crate::ev_warn!("{func}: NULL rate-limit group");
+        return None;
+    }
+    Some(g)
+}
+
+/// A new token-bucket configuration: `read_rate`/`write_rate` bytes per tick (at least 1),
+/// buckets holding at most `read_burst`/`write_burst` (at least the rate), all at most
+/// `EV_RATE_LIMIT_MAX`; `tick_len` NULL means one second. NULL if any of that is violated,
+/// and (unlike libevent, which divides by zero later) for a tick under one millisecond.
+///
+/// # Safety
+/// `tick_len` NULL or readable.
+#[no_mangle]
+pub unsafe extern "C" fn ev_token_bucket_cfg_new(
+    read_rate: usize,
+    read_burst: usize,
+    write_rate: usize,
+    write_burst: usize,
+    tick_len: *const libc::timeval,
+) -> *mut ev_token_bucket_cfg {
+    ratelim::cfg_new(read_rate, read_burst, write_rate, write_burst, opt_tv(tick_len))
+        .map_or(ptr::null_mut(), Box::into_raw)
+}
+
+/// # Safety
+/// `cfg` NULL or a valid configuration no bufferevent uses any more.
+#[no_mangle]
+pub unsafe extern "C" fn ev_token_bucket_cfg_free(cfg: *mut ev_token_bucket_cfg) {
+    if !cfg.is_null() {
+        // SAFETY: made by ev_token_bucket_cfg_new (Box::into_raw), freed once per the contract.
+        drop(unsafe { Box::from_raw(cfg) });
+    }
+}
+
+/// Limits `bev` by `cfg` (NULL: removes its own limit; a group limit stays).
+///
+/// # Safety
+/// `bev` a valid bufferevent; `cfg` NULL or a valid configuration.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_set_rate_limit(bev: *mut bufferevent, cfg: *mut ev_token_bucket_cfg) -> c_int {
+    // SAFETY: forwarded.
+    let Some(p) = (unsafe { bev_of(bev, "bufferevent_set_rate_limit") }) else { return -1 };
+    // SAFETY: live bufferevent; `cfg` NULL or live.
+    unsafe { ratelim::set_rate_limit(p, cfg) }
+}
+
+/// A group limited by a copy of `cfg`, whose refill timer runs on `base` (NULL: the
+/// `event_init` base) every tick until the group is freed.
+///
+/// # Safety
+/// `base` NULL or a valid base; `cfg` a valid configuration.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_rate_limit_group_new(
+    base: *mut event_base,
+    cfg: *const ev_token_bucket_cfg,
+) -> *mut bufferevent_rate_limit_group {
+    if cfg.is_null() {
+        crate::ev_warn!("bufferevent_rate_limit_group_new: NULL configuration");
+        return ptr::null_mut();
+    }
+    let base =
+        if base.is_null() { crate::base::CURRENT_BASE.load(std::sync::atomic::Ordering::Acquire) } else { base.cast() };
+    if base.is_null() {
+        crate::ev_warn!("bufferevent_rate_limit_group_new: NULL base and no current base");
+        return ptr::null_mut();
+    }
+    // SAFETY: a live base and configuration per the contract.
+    unsafe { ratelim::group_new(base, &*cfg) }
+}
+
+/// # Safety
+/// `g` a valid group; `cfg` a valid configuration.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_rate_limit_group_set_cfg(
+    g: *mut bufferevent_rate_limit_group,
+    cfg: *const ev_token_bucket_cfg,
+) -> c_int {
+    // libevent returns -1 for either NULL, without a message.
+    if g.is_null() || cfg.is_null() {
+        return -1;
+    }
+    // SAFETY: live group and configuration.
+    unsafe { ratelim::group_set_cfg(g, &*cfg) };
+    0
+}
+
+/// # Safety
+/// `g` a valid group.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_rate_limit_group_set_min_share(
+    g: *mut bufferevent_rate_limit_group,
+    share: usize,
+) -> c_int {
+    let Some(g) = group_of(g, "bufferevent_rate_limit_group_set_min_share") else { return -1 };
+    // SAFETY: live group.
+    unsafe { ratelim::group_set_min_share(g, share) }
+}
+
+/// Aborts (as libevent's assertion) if a bufferevent is still a member, which a freed
+/// bufferevent is until the loop has finalized it.
+///
+/// # Safety
+/// `g` a valid group, not used afterwards.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_rate_limit_group_free(g: *mut bufferevent_rate_limit_group) {
+    let Some(g) = group_of(g, "bufferevent_rate_limit_group_free") else { return };
+    // SAFETY: live group, released here.
+    unsafe { ratelim::group_free(g) }
+}
+
+/// NULL `g`: 0 if `bev` is in no group (libevent's no-op), else a warning and -1.
+///
+/// # Safety
+/// `bev` a valid bufferevent; `g` NULL or a valid group.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_add_to_rate_limit_group(
+    bev: *mut bufferevent,
+    g: *mut bufferevent_rate_limit_group,
+) -> c_int {
+    // SAFETY: forwarded.
+    let Some(p) = (unsafe { bev_of(bev, "bufferevent_add_to_rate_limit_group") }) else { return -1 };
+    // SAFETY: live bufferevent; `g` NULL (checked inside) or a live group.
+    unsafe { ratelim::add_to_group(p, g) }
+}
+
+/// # Safety
+/// `bev` a valid bufferevent.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_remove_from_rate_limit_group(bev: *mut bufferevent) -> c_int {
+    // SAFETY: forwarded.
+    let Some(p) = (unsafe { bev_of(bev, "bufferevent_remove_from_rate_limit_group") }) else { return -1 };
+    // SAFETY: live bufferevent.
+    unsafe { ratelim::remove_from_group(p, true) }
+}
+
+/// 0 or more than `EV_SSIZE_MAX` restores the default, 16384.
+///
+/// # Safety
+/// `bev` a valid bufferevent.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_set_max_single_read(bev: *mut bufferevent, size: usize) -> c_int {
+    // SAFETY: forwarded.
+    let Some(p) = (unsafe { bev_of(bev, "bufferevent_set_max_single_read") }) else { return -1 };
+    // SAFETY: live bufferevent.
+    unsafe { ratelim::set_max_single(p, false, size) };
+    0
+}
+
+/// 0 or more than `EV_SSIZE_MAX` restores the default, 16384.
+///
+/// # Safety
+/// `bev` a valid bufferevent.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_set_max_single_write(bev: *mut bufferevent, size: usize) -> c_int {
+    // SAFETY: forwarded.
+    let Some(p) = (unsafe { bev_of(bev, "bufferevent_set_max_single_write") }) else { return -1 };
+    // SAFETY: live bufferevent.
+    unsafe { ratelim::set_max_single(p, true, size) };
+    0
+}
+
+/// # Safety
+/// `bev` a valid bufferevent.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_get_max_single_read(bev: *mut bufferevent) -> ev_ssize_t {
+    // SAFETY: forwarded.
+    let Some(p) = (unsafe { bev_of(bev, "bufferevent_get_max_single_read") }) else { return -1 };
+    // SAFETY: live bufferevent.
+    unsafe { ratelim::get_max_single(p, false) }
+}
+
+/// # Safety
+/// `bev` a valid bufferevent.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_get_max_single_write(bev: *mut bufferevent) -> ev_ssize_t {
+    // SAFETY: forwarded.
+    let Some(p) = (unsafe { bev_of(bev, "bufferevent_get_max_single_write") }) else { return -1 };
+    // SAFETY: live bufferevent.
+    unsafe { ratelim::get_max_single(p, true) }
+}
+
+/// The bufferevent's own read bucket (`EV_SSIZE_MAX` without a configuration).
+///
+/// # Safety
+/// `bev` a valid bufferevent.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_get_read_limit(bev: *mut bufferevent) -> ev_ssize_t {
+    // SAFETY: forwarded.
+    let Some(p) = (unsafe { bev_of(bev, "bufferevent_get_read_limit") }) else { return -1 };
+    // SAFETY: live bufferevent.
+    unsafe { ratelim::get_limit(p, false) }
+}
+
+/// The bufferevent's own write bucket (`EV_SSIZE_MAX` without a configuration).
+///
+/// # Safety
+/// `bev` a valid bufferevent.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_get_write_limit(bev: *mut bufferevent) -> ev_ssize_t {
+    // SAFETY: forwarded.
+    let Some(p) = (unsafe { bev_of(bev, "bufferevent_get_write_limit") }) else { return -1 };
+    // SAFETY: live bufferevent.
+    unsafe { ratelim::get_limit(p, true) }
+}
+
+/// # Safety
+/// `bev` a valid bufferevent.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_get_max_to_read(bev: *mut bufferevent) -> ev_ssize_t {
+    // SAFETY: forwarded.
+    let Some(p) = (unsafe { bev_of(bev, "bufferevent_get_max_to_read") }) else { return -1 };
+    // SAFETY: live bufferevent.
+    unsafe { ratelim::get_max_to(p, false) }
+}
+
+/// # Safety
+/// `bev` a valid bufferevent.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_get_max_to_write(bev: *mut bufferevent) -> ev_ssize_t {
+    // SAFETY: forwarded.
+    let Some(p) = (unsafe { bev_of(bev, "bufferevent_get_max_to_write") }) else { return -1 };
+    // SAFETY: live bufferevent.
+    unsafe { ratelim::get_max_to(p, true) }
+}
+
+/// # Safety
+/// `bev` a valid bufferevent.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_get_token_bucket_cfg(bev: *const bufferevent) -> *const ev_token_bucket_cfg {
+    // SAFETY: forwarded.
+    let Some(p) = (unsafe { bev_of(bev as *mut bufferevent, "bufferevent_get_token_bucket_cfg") }) else {
+        return ptr::null();
+    };
+    // SAFETY: live bufferevent.
+    unsafe { ratelim::get_token_bucket_cfg(p) }
+}
+
+/// # Safety
+/// `grp` a valid group.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_rate_limit_group_get_read_limit(
+    grp: *mut bufferevent_rate_limit_group,
+) -> ev_ssize_t {
+    let Some(g) = group_of(grp, "bufferevent_rate_limit_group_get_read_limit") else { return -1 };
+    // SAFETY: live group.
+    unsafe { ratelim::group_get_limit(g, false) }
+}
+
+/// # Safety
+/// `grp` a valid group.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_rate_limit_group_get_write_limit(
+    grp: *mut bufferevent_rate_limit_group,
+) -> ev_ssize_t {
+    let Some(g) = group_of(grp, "bufferevent_rate_limit_group_get_write_limit") else { return -1 };
+    // SAFETY: live group.
+    unsafe { ratelim::group_get_limit(g, true) }
+}
+
+/// Aborts (as libevent's assertion) if `bev` has no rate-limit configuration.
+///
+/// # Safety
+/// `bev` a valid bufferevent.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_decrement_read_limit(bev: *mut bufferevent, decr: ev_ssize_t) -> c_int {
+    // SAFETY: forwarded.
+    let Some(p) = (unsafe { bev_of(bev, "bufferevent_decrement_read_limit") }) else { return -1 };
+    // SAFETY: live bufferevent.
+    unsafe { ratelim::decrement_limit(p, false, decr) }
+}
+
+/// Aborts (as libevent's assertion) if `bev` has no rate-limit configuration.
+///
+/// # Safety
+/// `bev` a valid bufferevent.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_decrement_write_limit(bev: *mut bufferevent, decr: ev_ssize_t) -> c_int {
+    // SAFETY: forwarded.
+    let Some(p) = (unsafe { bev_of(bev, "bufferevent_decrement_write_limit") }) else { return -1 };
+    // SAFETY: live bufferevent.
+    unsafe { ratelim::decrement_limit(p, true, decr) }
+}
+
+/// # Safety
+/// `grp` a valid group.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_rate_limit_group_decrement_read(
+    grp: *mut bufferevent_rate_limit_group,
+    decr: ev_ssize_t,
+) -> c_int {
+    let Some(g) = group_of(grp, "bufferevent_rate_limit_group_decrement_read") else { return -1 };
+    // SAFETY: live group.
+    unsafe { ratelim::group_decrement(g, false, decr) }
+}
+
+/// # Safety
+/// `grp` a valid group.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_rate_limit_group_decrement_write(
+    grp: *mut bufferevent_rate_limit_group,
+    decr: ev_ssize_t,
+) -> c_int {
+    let Some(g) = group_of(grp, "bufferevent_rate_limit_group_decrement_write") else { return -1 };
+    // SAFETY: live group.
+    unsafe { ratelim::group_decrement(g, true, decr) }
+}
+
+/// Aborts (as libevent's assertion) for a NULL group.
+///
+/// # Safety
+/// `grp` a valid group; each out-pointer NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_rate_limit_group_get_totals(
+    grp: *mut bufferevent_rate_limit_group,
+    total_read_out: *mut ev_uint64_t,
+    total_written_out: *mut ev_uint64_t,
+) {
+    if grp.is_null() {
+        crate::ev_fatal!("bufferevent_rate_limit_group_get_totals: assertion failed: NULL group");
+    }
+    // SAFETY: live group; out-pointers NULL or writable.
+    unsafe {
+        let (r, w) = ratelim::group_get_totals(grp);
+        if !total_read_out.is_null() {
+            *total_read_out = r;
+        }
+        if !total_written_out.is_null() {
+            *total_written_out = w;
+        }
+    }
+}
+
+/// # Safety
+/// `grp` a valid group.
+#[no_mangle]
+pub unsafe extern "C" fn bufferevent_rate_limit_group_reset_totals(grp: *mut bufferevent_rate_limit_group) {
+    let Some(g) = group_of(grp, "bufferevent_rate_limit_group_reset_totals") else { return };
+    // SAFETY: live group.
+    unsafe { ratelim::group_reset_totals(g) }
 }

@@ -13,7 +13,7 @@
 # ABI_HEADERS lists the headers evshim claims complete.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ABI_HEADERS=${ABI_HEADERS:-"event event_compat util thread buffer buffer_compat bufferevent_compat listener"}
+ABI_HEADERS=${ABI_HEADERS:-"event event_compat util thread buffer buffer_compat bufferevent bufferevent_compat listener"}
 SYS=${SYSTEM_INCLUDE:-/usr/include}
 out=build/abi
 rm -rf "$out"; mkdir -p "$out"
