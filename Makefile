@@ -22,7 +22,7 @@ CHECK_SRC := $(shell find tools/evshim-check/src -name '*.rs') tools/evshim-chec
 STRIP ?= strip
 FUZZ_OPS ?= 1000000
 
-.PHONY: all lib tool uninstall install-test dropin-test real-programs-pending header check-header check-symbols lint abi cargo-test ctest fuzz-quick fuzz miri pkgconfig-test real-programs \
+.PHONY: all lib tool uninstall install-test dropin-test real-programs-libevent header check-header check-symbols lint abi cargo-test ctest fuzz-quick fuzz miri pkgconfig-test real-programs \
 	demo test bench install symbols clean
 
 all: lib tool
@@ -97,16 +97,14 @@ pkgconfig-test: lib
 	@tests/pkgconfig/run.sh
 
 # Unmodified binaries built against Debian's libevent, run on evshim (tests/real/README.md).
-# REAL_PENDING: programs that need bufferevents (issue 6); their scripts are run
-# against the real libevent by `make real-programs-pending` until they move to REAL_PROGRAMS.
-REAL_PROGRAMS := memcached openbsd-inetd nsd poolcounter gearmand
-REAL_PENDING := tmux
+# `make real-programs-libevent` runs the same scripts against Debian's libevent (to check a
+# script itself).
+REAL_PROGRAMS := memcached openbsd-inetd nsd poolcounter gearmand tmux
 real-programs: lib tool
 	@for p in $(REAL_PROGRAMS); do tests/real/$$p.sh || exit 1; done
-	@echo "real programs: PENDING (need bufferevents, issue 6): $(REAL_PENDING) -- see make real-programs-pending"
 
-real-programs-pending: lib tool
-	@for p in $(REAL_PENDING); do EVSHIM_REAL=libevent tests/real/$$p.sh || exit 1; done
+real-programs-libevent: lib tool
+	@for p in $(REAL_PROGRAMS); do EVSHIM_REAL=libevent tests/real/$$p.sh || exit 1; done
 
 # Programs built here against Debian's libevent run on evshim both ways; evshim-check's
 # verdicts on them; the load guard; evshim is inert when loaded.

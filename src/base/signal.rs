@@ -20,7 +20,7 @@
 use std::ffi::c_int;
 use std::io;
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU32, AtomicU64, AtomicUsize, Ordering::*};
+use std::sync::atomic::{AtomicI32, AtomicU32, AtomicU64, AtomicUsize, Ordering::*};
 use std::sync::{Mutex, MutexGuard, Once};
 
 /// Linux's `NSIG`: valid signal numbers are `1..NSIG`.
@@ -32,8 +32,6 @@ pub(crate) const MAX_BASES: usize = 64;
 struct Slot {
     /// The pipe's write end, or -1 while the slot is unpublished.
     write_fd: AtomicI32,
-    /// A wake byte has been written and not yet drained: later signals only count.
-    wake_pending: AtomicBool,
     /// Times each signal was caught since the last drain.
     counts: [AtomicU32; NSIG],
 }
@@ -42,7 +40,6 @@ impl Slot {
     const fn new() -> Slot {
         Slot {
             write_fd: AtomicI32::new(-1),
-            wake_pending: AtomicBool::new(false),
             counts: [const { AtomicU32::new(0) }; NSIG],
         }
     }
@@ -81,15 +78,16 @@ extern "C" fn evsig_handler(sig: c_int) {
             let slot = &SLOTS[mask.trailing_zeros() as usize];
             mask &= mask - 1;
             slot.counts[sig as usize].fetch_add(1, SeqCst);
-            // Only the first signal since the last drain writes; the pipe never fills.
-            if !slot.wake_pending.swap(true, SeqCst) {
-                let fd = slot.write_fd.load(SeqCst);
-                if fd >= 0 {
-                    let byte = sig as u8;
-                    // SAFETY: write(2) is async-signal-safe; `fd` stays open until every
-                    // handler that could have loaded it has left (see `quiesce`).
-                    let _ = unsafe { libc::write(fd, (&byte as *const u8).cast(), 1) };
-                }
+            // One byte per signal, as libevent writes: no state to get out of step with the
+            // pipe. (A "first signal since the last drain writes" flag lost tmux's SIGCHLDs:
+            // once it was left set with no byte in the pipe, nothing woke the loop again.)
+            // If the pipe is full, a byte is already waiting, and the count is kept.
+            let fd = slot.write_fd.load(SeqCst);
+            if fd >= 0 {
+                let byte = sig as u8;
+                // SAFETY: write(2) is async-signal-safe; `fd` stays open until every
+                // handler that could have loaded it has left (see `quiesce`).
+                let _ = unsafe { libc::write(fd, (&byte as *const u8).cast(), 1) };
             }
         }
     }
@@ -241,7 +239,6 @@ impl SignalRegistry {
                     let slot = free.trailing_zeros() as usize;
                     table.slots_used |= 1 << slot;
                     // No handler uses a free slot (quiesced on release), so plain resets.
-                    SLOTS[slot].wake_pending.store(false, SeqCst);
                     SLOTS[slot].write_fd.store(self.write_fd, SeqCst);
                     self.slot = Some(slot);
                     slot
@@ -321,10 +318,8 @@ impl SignalRegistry {
         }
         let Some(slot) = self.slot else { return };
         let slot = &SLOTS[slot];
-        // Order matters: pipe emptied, then the flag cleared, then counts taken. A signal
-        // counted after the flag is cleared writes a fresh byte that is still in the pipe,
-        // so it is never left counted without a wake-up.
-        slot.wake_pending.store(false, SeqCst);
+        // Pipe emptied first, counts taken second: a signal counted after the pipe was read
+        // wrote a fresh byte, so it is never left counted without a wake-up.
         let mut bits = self.registered;
         while bits != 0 {
             let s = bits.trailing_zeros() as usize;
@@ -350,11 +345,10 @@ impl SignalRegistry {
                 count.store(0, SeqCst);
             }
             slot.write_fd.store(write_fd, SeqCst);
-            slot.wake_pending.store(false, SeqCst);
             // The old write end may have been loaded by a handler running right now.
             quiesce();
             // Anything caught between the reset and the new fd going live lost its byte.
-            if slot.counts.iter().any(|c| c.load(SeqCst) > 0) && !slot.wake_pending.swap(true, SeqCst) {
+            if slot.counts.iter().any(|c| c.load(SeqCst) > 0) {
                 let byte = 0u8;
                 // SAFETY: `write_fd` is our open pipe; the byte is a live local.
                 let _ = unsafe { libc::write(write_fd, (&byte as *const u8).cast(), 1) };
