@@ -14,10 +14,8 @@ pub use crate::base::event::{
     event_signal_fields, event_tailq_entry, event_timeout_pos,
 };
 
-/// `struct event_base` (opaque).
-pub struct event_base {
-    _opaque: [u8; 0],
-}
+/// `struct event_base` (opaque; declared in the core, see `base::event`).
+pub use crate::base::event::event_base;
 
 /// `struct event_config` (opaque).
 pub struct event_config {

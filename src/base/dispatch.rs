@@ -1,0 +1,479 @@
+//! The loop (`event_base_loop`): one poll per turn, expired timers, then the active queues
+//! in priority order, with the base lock released around each callback.
+
+use std::ffi::{c_int, c_short};
+use std::ptr;
+
+use libc::timeval;
+
+use super::event::*;
+use super::timer::*;
+use super::{
+    thread, DelMode, Event, EventBase, Inner, EVLOOP_NONBLOCK, EVLOOP_NO_EXIT_ON_EMPTY, EVLOOP_ONCE, EV_FEATURE_ET,
+    METHODS, TOKEN_SIGNAL, TOKEN_WAKER,
+};
+
+const MAX_EPOLL_TIMEOUT_MSEC: i64 = 35 * 60 * 1000;
+
+impl Inner {
+    /// `timeout_next`: how long the poller may sleep (None = forever).
+    pub(super) fn timeout_next(&mut self) -> Option<timeval> {
+        let top = self.timeheap.top();
+        if top.is_null() {
+            return None;
+        }
+        let now = self.gettime();
+        // SAFETY: heap members are live.
+        let t = unsafe { (*top).ev_timeout };
+        if !tv_gt(&t, &now) {
+            return Some(tv_zero());
+        }
+        Some(tv_sub(&t, &now))
+    }
+
+    /// `timeout_process`: activates every event whose deadline passed.
+    pub(super) fn timeout_process(&mut self) {
+        if self.timeheap.is_empty() {
+            return;
+        }
+        let now = self.gettime();
+        loop {
+            let ev = self.timeheap.top();
+            if ev.is_null() {
+                break;
+            }
+            // SAFETY: heap members are live.
+            unsafe {
+                if tv_gt(&(*ev).ev_timeout, &now) {
+                    break;
+                }
+                let _ = self.del_nolock(ev, DelMode::NoBlock);
+                self.active_nolock(ev, EV_TIMEOUT as c_int, 1);
+            }
+        }
+    }
+}
+
+/// `event_base_loop`.
+///
+/// # Safety
+/// `b` is a live base; callbacks may re-enter the API but must not free it.
+pub(crate) unsafe fn base_loop(b: &EventBase, flags: c_int) -> c_int {
+    b.acquire();
+    {
+        // SAFETY: lock held.
+        let i = unsafe { b.inner() };
+        if i.running_loop {
+            crate::ev_warn!(
+                "event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once."
+            );
+            b.release();
+            return -1;
+        }
+        i.running_loop = true;
+        i.clear_time_cache();
+        i.th_owner_id = crate::sync::current_thread_id();
+        if i.n_sigs > 0 {
+            i.become_signal_base();
+        }
+        i.event_gotterm = false;
+        i.event_break = false;
+    }
+    let mut retval = 0;
+    let mut done = false;
+    while !done {
+        // SAFETY: lock held; borrow ends before any callback.
+        let i = unsafe { b.inner() };
+        i.event_continue = false;
+        i.n_deferreds_queued = 0;
+        if i.event_gotterm || i.event_break {
+            break;
+        }
+        let tv = if i.n_active() == 0 && flags & EVLOOP_NONBLOCK == 0 { i.timeout_next() } else { Some(tv_zero()) };
+        if flags & EVLOOP_NO_EXIT_ON_EMPTY == 0 && !i.haveevents() && i.n_active() == 0 {
+            crate::ev_debug!("event_base_loop: no events registered.");
+            retval = 1;
+            break;
+        }
+        i.make_later_events_active();
+        i.clear_time_cache();
+        // SAFETY: lock held on entry and exit.
+        if unsafe { dispatch(b, tv) } < 0 {
+            retval = -1;
+            break;
+        }
+        // SAFETY: lock held.
+        let i = unsafe { b.inner() };
+        i.update_time_cache();
+        i.timeout_process();
+        if i.n_active() > 0 {
+            // SAFETY: lock held.
+            let n = unsafe { process_active(b) };
+            // SAFETY: lock held again.
+            let i = unsafe { b.inner() };
+            if flags & EVLOOP_ONCE != 0 && i.n_active() == 0 && n != 0 {
+                done = true;
+            }
+        } else if flags & EVLOOP_NONBLOCK != 0 {
+            done = true;
+        }
+    }
+    // SAFETY: lock held.
+    let i = unsafe { b.inner() };
+    i.clear_time_cache();
+    i.running_loop = false;
+    b.release();
+    retval
+}
+
+/// One poll: waits (lock released) and activates what became ready.
+pub(super) unsafe fn dispatch(b: &EventBase, tv: Option<timeval>) -> c_int {
+    // SAFETY: lock held.
+    let i = unsafe { b.inner() };
+    let mut timeout = match tv {
+        None => -1,
+        Some(t) => {
+            let ms = tv_to_msec(&t);
+            if !(0..=MAX_EPOLL_TIMEOUT_MSEC).contains(&ms) {
+                MAX_EPOLL_TIMEOUT_MSEC
+            } else {
+                ms
+            }
+        }
+    } as c_int;
+    if !i.poller.refused.is_empty() {
+        timeout = 0;
+    }
+    let et_mark =
+        if ptr::eq(i.method.name, METHODS[0].name) || i.method.features & EV_FEATURE_ET != 0 { EV_ET } else { 0 };
+    if i.poller.poll_semantics && i.poller.find_closed() > 0 {
+        if i.poller.no_closed {
+            // libevent's select backend: select() fails on a closed fd.
+            crate::ev_warn!("select: {}", crate::log::errno_text(libc::EBADF));
+            return -1;
+        }
+        timeout = 0;
+    }
+    // Level-triggered emulation (see poller.rs): last turn's LT fds that are still ready come
+    // first, where the LT kernel's ready list has them.
+    let probed = i.poller.probe();
+    if probed > 0 {
+        timeout = 0;
+        for k in 0..i.poller.pfds.len() {
+            let p = i.poller.pfds[k];
+            if p.revents != 0 {
+                let what = i.poller.report(p.fd, p.revents as u16 as u32);
+                if what != 0 {
+                    i.io_active(p.fd, what | et_mark);
+                }
+            }
+        }
+    }
+    let epfd = i.poller.epfd;
+    let buf = i.poller.buf;
+    // SAFETY: only the loop thread uses `buf`.
+    let cap = unsafe { (*buf).len() };
+    // The LT kernel would have returned at most `cap` results, the probed ones included.
+    let maxevents = cap.saturating_sub(probed).max(1);
+    b.release();
+    // Raw epoll_wait on mio's epoll fd (registrations all go through mio::Registry): the
+    // exact event bits are needed for libevent's HUP/RDHUP mapping, which mio::event::Event
+    // cannot express.
+    // SAFETY: only the loop thread uses `buf`; it is a separate allocation of `cap` entries.
+    let n = unsafe {
+        let v = &mut *buf;
+        libc::epoll_wait(epfd, v.as_mut_ptr(), maxevents as c_int, timeout)
+    };
+    let err = if n < 0 { std::io::Error::last_os_error().raw_os_error().unwrap_or(0) } else { 0 };
+    b.acquire();
+    // SAFETY: lock held again.
+    let i = unsafe { b.inner() };
+    i.is_notify_pending = false;
+    if n < 0 {
+        if err != libc::EINTR {
+            crate::ev_warn!("epoll_wait: {}", crate::log::errno_text(err));
+            return -1;
+        }
+        return 0;
+    }
+    for k in 0..n as usize {
+        // SAFETY: the kernel filled `n` entries.
+        let e = unsafe { (&*buf)[k] };
+        let data = e.u64 as usize;
+        match data {
+            TOKEN_WAKER => {}
+            TOKEN_SIGNAL => {
+                let cb: *mut event_callback = &mut *i.sig_evcb;
+                // SAFETY: our own internal callback.
+                unsafe { i.callback_activate_nolock(cb) };
+            }
+            fd => {
+                let raw = i.poller.effective(fd as c_int, e.events);
+                let what = i.poller.report(fd as c_int, raw);
+                if what != 0 {
+                    i.io_active(fd as c_int, what | et_mark);
+                }
+            }
+        }
+    }
+    let total = n as usize + probed;
+    if total >= cap {
+        // A full batch: ready fds may remain in the kernel's list ahead of this turn's.
+        i.poller.rearm_maybe();
+    }
+    for k in 0..i.poller.nval.len() {
+        // libevent's poll backend: POLLNVAL counts as readable and writable.
+        let fd = i.poller.nval[k];
+        i.io_active(fd, EV_READ | EV_WRITE);
+    }
+    if !i.poller.refused.is_empty() {
+        for k in 0..i.poller.refused.len() {
+            let fd = i.poller.refused[k];
+            let s = i.poller.fds[fd as usize];
+            let mut what = 0;
+            if s.nread > 0 {
+                what |= EV_READ;
+            }
+            if s.nwrite > 0 {
+                what |= EV_WRITE;
+            }
+            i.io_active(fd, what);
+        }
+    }
+    i.poller.maybe_grow(total);
+    0
+}
+
+/// `event_process_active`.
+pub(super) unsafe fn process_active(b: &EventBase) -> c_int {
+    // SAFETY: lock held.
+    let i = unsafe { b.inner() };
+    let endtime = match i.max_dispatch_time {
+        Some(t) => {
+            i.update_time_cache();
+            let now = i.gettime();
+            Some(tv_add(&t, &now))
+        }
+        None => None,
+    };
+    let maxcb = i.max_dispatch_callbacks;
+    let limit_after = i.limit_callbacks_after_prio;
+    let nq = i.activequeues.len();
+    let mut c = 0;
+    for q in 0..nq {
+        // SAFETY: lock held (re-derived each iteration: callbacks ran in between).
+        let i = unsafe { b.inner() };
+        if q >= i.activequeues.len() {
+            break;
+        }
+        if !i.activequeues[q].head.is_null() {
+            i.event_running_priority = q as c_int;
+            // SAFETY: lock held.
+            c = unsafe {
+                if (q as c_int) < limit_after {
+                    process_single_queue(b, q, c_int::MAX, None)
+                } else {
+                    process_single_queue(b, q, maxcb, endtime)
+                }
+            };
+            if c != 0 {
+                break;
+            }
+        }
+    }
+    // SAFETY: lock held.
+    unsafe { b.inner() }.event_running_priority = -1;
+    c
+}
+
+/// `event_process_active_single_queue`: runs queue `q` in FIFO order, releasing the lock
+/// around each callback. -1 when a break was requested.
+pub(super) unsafe fn process_single_queue(b: &EventBase, q: usize, max: c_int, endtime: Option<timeval>) -> c_int {
+    let mut count = 0;
+    loop {
+        // SAFETY: lock held; this borrow ends before the callback is invoked.
+        let i = unsafe { b.inner() };
+        let evcb = i.activequeues[q].head;
+        if evcb.is_null() {
+            break;
+        }
+        // SAFETY: `evcb` is a live queued callback; we hold the lock.
+        unsafe {
+            let flags = (*evcb).evcb_flags;
+            let mut ev: *mut Event = ptr::null_mut();
+            if flags & EVLIST_INIT != 0 {
+                ev = cb_to_event(evcb);
+                if (*ev).ev_events & EV_PERSIST != 0 || flags & EVLIST_FINALIZING != 0 {
+                    i.queue_remove_active(evcb);
+                } else {
+                    let _ = i.del_nolock(ev, DelMode::NoBlock);
+                }
+            } else {
+                i.queue_remove_active(evcb);
+            }
+            if flags & EVLIST_INTERNAL == 0 {
+                count += 1;
+            }
+            i.current_event = evcb;
+            i.current_event_waiters = 0;
+            match (*evcb).evcb_closure {
+                EV_CLOSURE_EVENT_SIGNAL => signal_closure(b, ev),
+                EV_CLOSURE_EVENT_PERSIST => persist_closure(b, ev),
+                EV_CLOSURE_EVENT => {
+                    let cb = (*ev).callback();
+                    let (fd, res, arg) = ((*ev).ev_fd, (*ev).ev_res, (*ev).ev_evcallback.evcb_arg);
+                    b.release();
+                    if let Some(f) = cb {
+                        f(fd, res, arg);
+                    }
+                }
+                EV_CLOSURE_CB_SELF => {
+                    let f = (*evcb).evcb_cb_union.evcb_selfcb;
+                    let arg = (*evcb).evcb_arg;
+                    b.release();
+                    if let Some(f) = f {
+                        f(evcb, arg);
+                    }
+                }
+                c @ (EV_CLOSURE_EVENT_FINALIZE | EV_CLOSURE_EVENT_FINALIZE_FREE) => {
+                    i.current_event = ptr::null_mut();
+                    let f = (*evcb).evcb_cb_union.evcb_evfinalize;
+                    let arg = (*evcb).evcb_arg;
+                    b.release();
+                    thread::debug_note_teardown(ev);
+                    if let Some(f) = f {
+                        f(ev, arg);
+                    }
+                    if c == EV_CLOSURE_EVENT_FINALIZE_FREE {
+                        crate::mm::free(ev.cast());
+                    }
+                }
+                EV_CLOSURE_CB_FINALIZE => {
+                    i.current_event = ptr::null_mut();
+                    let f = (*evcb).evcb_cb_union.evcb_cbfinalize;
+                    let arg = (*evcb).evcb_arg;
+                    b.release();
+                    if let Some(f) = f {
+                        f(evcb, arg);
+                    }
+                }
+                _ => {
+                    b.release();
+                }
+            }
+        }
+        b.acquire();
+        // SAFETY: lock held again; fresh borrow after the callback.
+        let i = unsafe { b.inner() };
+        i.current_event = ptr::null_mut();
+        if i.current_event_waiters > 0 {
+            i.current_event_waiters = 0;
+            if let Some(c) = &b.cond {
+                c.broadcast();
+            }
+        }
+        if i.event_break {
+            return -1;
+        }
+        if count >= max {
+            return count;
+        }
+        if count > 0 {
+            if let Some(end) = endtime {
+                i.update_time_cache();
+                let now = i.gettime();
+                if !tv_gt(&end, &now) {
+                    return count;
+                }
+            }
+        }
+        if i.event_continue {
+            break;
+        }
+    }
+    count
+}
+
+/// `event_persist_closure`: re-arm the timeout relative to the last scheduled run, then
+/// call. Returns with the lock released.
+pub(super) unsafe fn persist_closure(b: &EventBase, ev: *mut Event) {
+    // SAFETY: lock held; `ev` live (it was just dequeued).
+    unsafe {
+        let i = b.inner();
+        let io_tv = (*ev).io_timeout();
+        if tv_isset(&io_tv) {
+            let now = i.gettime();
+            let mut delay = io_tv;
+            let mut usec_mask = 0;
+            let mut relative_to;
+            if is_common_timeout(&(*ev).ev_timeout, i.common_timeouts.len()) {
+                usec_mask = delay.tv_usec & !MICROSECONDS_MASK;
+                delay.tv_usec &= MICROSECONDS_MASK;
+                if (*ev).ev_res & EV_TIMEOUT != 0 {
+                    relative_to = (*ev).ev_timeout;
+                    relative_to.tv_usec &= MICROSECONDS_MASK;
+                } else {
+                    relative_to = now;
+                }
+            } else if (*ev).ev_res & EV_TIMEOUT != 0 {
+                relative_to = (*ev).ev_timeout;
+            } else {
+                relative_to = now;
+            }
+            let mut run_at = tv_add(&relative_to, &delay);
+            if tv_gt(&now, &run_at) {
+                run_at = tv_add(&now, &delay);
+            }
+            run_at.tv_usec |= usec_mask;
+            i.add_nolock(ev, Some(&run_at), true);
+        }
+        let cb = (*ev).callback();
+        let (fd, res, arg) = ((*ev).ev_fd, (*ev).ev_res, (*ev).ev_evcallback.evcb_arg);
+        b.release();
+        if let Some(f) = cb {
+            f(fd, res, arg);
+        }
+    }
+}
+
+/// `event_signal_closure`: call the callback `ncalls` times; `event_del` from inside zeroes
+/// our counter through `ev_pncalls`. Returns with the lock released.
+pub(super) unsafe fn signal_closure(b: &EventBase, ev: *mut Event) {
+    let mut ncalls: c_short;
+    let pn: *mut c_short;
+    // SAFETY: lock held; `ev` live. `ncalls` lives until we return, and `ev_pncalls` is
+    // cleared before that, so no dangling pointer escapes.
+    unsafe {
+        ncalls = (*ev).ev_.ev_signal.ev_ncalls;
+        pn = &mut ncalls;
+        if ncalls != 0 {
+            (*ev).ev_.ev_signal.ev_pncalls = pn;
+        }
+        b.release();
+        loop {
+            let mut n = ptr::read_volatile(pn);
+            if n == 0 {
+                break;
+            }
+            n -= 1;
+            ptr::write_volatile(pn, n);
+            (*ev).ev_.ev_signal.ev_ncalls = n;
+            if n == 0 {
+                (*ev).ev_.ev_signal.ev_pncalls = ptr::null_mut();
+            }
+            let cb = (*ev).callback();
+            if let Some(f) = cb {
+                f((*ev).ev_fd, (*ev).ev_res, (*ev).ev_evcallback.evcb_arg);
+            }
+            b.acquire();
+            let should_break = b.inner().event_break;
+            b.release();
+            if should_break {
+                if ptr::read_volatile(pn) != 0 {
+                    (*ev).ev_.ev_signal.ev_pncalls = ptr::null_mut();
+                }
+                return;
+            }
+        }
+    }
+}
