@@ -9,8 +9,8 @@ use libc::timeval;
 use super::event::*;
 use super::timer::*;
 use super::{
-    thread, DelMode, Event, EventBase, Inner, EVLOOP_NONBLOCK, EVLOOP_NO_EXIT_ON_EMPTY, EVLOOP_ONCE, EV_FEATURE_ET,
-    METHODS, TOKEN_SIGNAL, TOKEN_WAKER,
+    thread, DelMode, Event, EventBase, Inner, EVLOOP_NONBLOCK, EVLOOP_NO_EXIT_ON_EMPTY, EVLOOP_ONCE, TOKEN_SIGNAL,
+    TOKEN_WAKER,
 };
 
 const MAX_EPOLL_TIMEOUT_MSEC: i64 = 35 * 60 * 1000;
@@ -144,8 +144,9 @@ pub(super) unsafe fn dispatch(b: &EventBase, tv: Option<timeval>) -> c_int {
     if !i.poller.refused.is_empty() {
         timeout = 0;
     }
-    let et_mark =
-        if ptr::eq(i.method.name, METHODS[0].name) || i.method.features & EV_FEATURE_ET != 0 { EV_ET } else { 0 };
+    // libevent's epoll backend marks its results EV_ET (only events that asked for EV_ET
+    // are ever affected); its poll and select backends do not.
+    let et_mark = if i.poller.poll_semantics { 0 } else { EV_ET };
     if i.poller.poll_semantics && i.poller.find_closed() > 0 {
         if i.poller.no_closed {
             // libevent's select backend: select() fails on a closed fd.
@@ -154,35 +155,15 @@ pub(super) unsafe fn dispatch(b: &EventBase, tv: Option<timeval>) -> c_int {
         }
         timeout = 0;
     }
-    // Level-triggered emulation (see poller.rs): last turn's LT fds that are still ready come
-    // first, where the LT kernel's ready list has them.
-    let probed = i.poller.probe();
-    if probed > 0 {
-        timeout = 0;
-        for k in 0..i.poller.pfds.len() {
-            let p = i.poller.pfds[k];
-            if p.revents != 0 {
-                let what = i.poller.report(p.fd, p.revents as u16 as u32);
-                if what != 0 {
-                    i.io_active(p.fd, what | et_mark);
-                }
-            }
-        }
-    }
     let epfd = i.poller.epfd;
     let buf = i.poller.buf;
     // SAFETY: only the loop thread uses `buf`.
     let cap = unsafe { (*buf).len() };
-    // The LT kernel would have returned at most `cap` results, the probed ones included.
-    let maxevents = cap.saturating_sub(probed).max(1);
     b.release();
-    // Raw epoll_wait on mio's epoll fd (registrations all go through mio::Registry): the
-    // exact event bits are needed for libevent's HUP/RDHUP mapping, which mio::event::Event
-    // cannot express.
     // SAFETY: only the loop thread uses `buf`; it is a separate allocation of `cap` entries.
     let n = unsafe {
         let v = &mut *buf;
-        libc::epoll_wait(epfd, v.as_mut_ptr(), maxevents as c_int, timeout)
+        libc::epoll_wait(epfd, v.as_mut_ptr(), cap as c_int, timeout)
     };
     let err = if n < 0 { std::io::Error::last_os_error().raw_os_error().unwrap_or(0) } else { 0 };
     b.acquire();
@@ -208,39 +189,24 @@ pub(super) unsafe fn dispatch(b: &EventBase, tv: Option<timeval>) -> c_int {
                 unsafe { i.callback_activate_nolock(cb) };
             }
             fd => {
-                let raw = i.poller.effective(fd as c_int, e.events);
-                let what = i.poller.report(fd as c_int, raw);
+                let what = i.poller.readiness(e.events);
                 if what != 0 {
                     i.io_active(fd as c_int, what | et_mark);
                 }
             }
         }
     }
-    let total = n as usize + probed;
-    if total >= cap {
-        // A full batch: ready fds may remain in the kernel's list ahead of this turn's.
-        i.poller.rearm_maybe();
-    }
     for k in 0..i.poller.nval.len() {
         // libevent's poll backend: POLLNVAL counts as readable and writable.
         let fd = i.poller.nval[k];
         i.io_active(fd, EV_READ | EV_WRITE);
     }
-    if !i.poller.refused.is_empty() {
-        for k in 0..i.poller.refused.len() {
-            let fd = i.poller.refused[k];
-            let s = i.poller.fds[fd as usize];
-            let mut what = 0;
-            if s.nread > 0 {
-                what |= EV_READ;
-            }
-            if s.nwrite > 0 {
-                what |= EV_WRITE;
-            }
-            i.io_active(fd, what);
-        }
+    for k in 0..i.poller.refused.len() {
+        let fd = i.poller.refused[k];
+        let what = i.poller.refused_readiness(fd);
+        i.io_active(fd, what);
     }
-    i.poller.maybe_grow(total);
+    i.poller.maybe_grow(n as usize);
     0
 }
 

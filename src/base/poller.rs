@@ -1,36 +1,25 @@
 //! The poller: one epoll registration per fd (the union of its events' interests), and the
 //! fan-out of readiness to the events waiting on that fd.
 //!
-//! The epoll instance is `mio::Poll`'s, and every registration goes through `mio::Registry`
-//! (`SourceFd`, token = the fd number), so every fd is edge-triggered (`EPOLLET`; `READABLE`
-//! also carries `EPOLLRDHUP`). libevent's epoll backend registers without `EPOLLET` unless
-//! the event that last changed the fd's registration had `EV_ET`; its level-triggered
-//! semantics are emulated exactly:
+//! The epoll instance is `mio::Poll`'s: mio owns it, and the cross-thread `mio::Waker` and
+//! the signal pipe are registered through `mio::Registry` (edge-triggered, reserved tokens).
+//! The program's fds are registered with `epoll_ctl` on `poll.as_raw_fd()` directly, with
+//! exactly the mask libevent's epoll backend uses (`epoll.c`/`epolltable-internal.h`):
+//! `EPOLLIN`/`EPOLLOUT` for read/write events, `EPOLLRDHUP` only when an `EV_CLOSED` event
+//! is added, and `EPOLLET` only when the event that last changed the fd's registration had
+//! `EV_ET`. mio's `Registry` cannot do that (it always adds `EPOLLET`, and `EPOLLRDHUP` to
+//! every `READABLE`). So the fds are level-triggered in the kernel, as under libevent, and
+//! the kernel does what libevent relies on: a reported level-triggered fd is re-queued at
+//! the tail of the ready list and reported again next turn while still ready. Each turn
+//! makes libevent's system calls: one `epoll_wait`, and `epoll_ctl` exactly when libevent's
+//! would (ADD/MOD/DEL, `EEXIST` → MOD and `ENOENT` → ADD retries, DEL errors after a close
+//! ignored). (An earlier design registered every fd through mio, edge-triggered, and
+//! emulated level-triggering with one `poll()` per turn; docs/event-core.md compares them.)
 //!
-//! * An LT kernel re-queues every reported LT fd at the tail of its ready list during
-//!   `epoll_wait`, and drops it at the next `epoll_wait` if it is no longer ready. We keep
-//!   the same list (`maybe`: this turn's reported fds whose libevent registration has no
-//!   `EPOLLET`, in report order) and at the start of the next turn check it with ONE
-//!   `poll()` (timeout 0). Still-ready fds are activated first, in that order, then
-//!   `epoll_wait`'s results (new edges, which the LT kernel would have queued behind them);
-//!   an fd both probed and reported is activated once (plus any new bits). If the probe
-//!   found anything, `epoll_wait` does not block, and it is asked for at most the buffer
-//!   size minus the probe's hits, as the LT kernel would return at most that many.
-//! * A full batch may have left fds in the kernel's list, ahead of where the LT kernel would
-//!   re-queue this turn's fds: then those fds are re-armed with `EPOLL_CTL_MOD`
-//!   (`Registry::reregister`) in report order instead, which queues them behind the rest.
-//! * The registration is changed (`EPOLL_CTL_MOD`) exactly when libevent's would be, even if
-//!   mio's interest stays the same, because a MOD re-queues a ready fd in both worlds.
-//! * Raw `epoll_wait` results (on `poll.as_raw_fd()`) are used instead of `mio::Events`
-//!   because libevent's mapping needs the exact bits: `EPOLLHUP` without `EPOLLRDHUP` means
-//!   READ|WRITE, with it only CLOSED; since mio always asks for `EPOLLRDHUP`, the bits are
-//!   masked with libevent's registration mask before mapping.
-//!
-//! Cost (bench/run.sh dispatch, details in docs/event-core.md): the probe is one `poll()`
-//! per turn that follows a turn with LT I/O, skipped when the list is empty: +12–15 % CPU on
-//! the 1-active-pipe workload (≈ 259 → 293–317 µs), ≈ +5 % with 100 active. Re-arming every
-//! fired fd with `EPOLL_CTL_MOD` instead (one `epoll_ctl` per fired fd per turn) measured
-//! the same with one active fd and +25–35 % with 100, so the probe was chosen.
+//! `epoll_wait` also runs on the raw fd, because libevent's mapping of the result needs the
+//! exact bits (`EPOLLHUP` without `EPOLLRDHUP` means READ|WRITE, ...), which
+//! `mio::event::Event` cannot express. The epoll data word is the fd; the internal
+//! registrations use tokens no fd can have ([`TOKEN_WAKER`], [`TOKEN_SIGNAL`]).
 //!
 //! fds that epoll refuses (regular files, /dev/null: `EPERM`) behave as under libevent's poll
 //! backend: always ready for what their events wait for.
@@ -46,45 +35,77 @@ pub(crate) const TOKEN_WAKER: usize = usize::MAX;
 pub(crate) const TOKEN_SIGNAL: usize = usize::MAX - 1;
 
 const INITIAL_NEVENT: usize = 32;
+/// fds from here on are checked with `F_GETFD` before the fd table grows for them.
+const CHECKED_FD_FROM: usize = 1 << 16;
 const MAX_NEVENT: usize = 4096;
 
-/// Per-fd state (indexed by fd: no hashing on the hot path).
+// `FdSlot::registered`: libevent's epoll mask for the fd, one bit per epoll flag.
+const REG_IN: u8 = 0x01;
+const REG_OUT: u8 = 0x02;
+const REG_RDHUP: u8 = 0x04;
+const REG_ET: u8 = 0x08;
+
+// `FdSlot::state`.
+/// The registration takes `EPOLLET` (the event that last changed it had `EV_ET`).
+const ST_ET: u8 = 0x01;
+/// epoll refused the fd: it is reported as "always ready".
+const ST_REFUSED: u8 = 0x02;
+
+/// Per-fd state, indexed by fd (no hashing on the hot path). 16 bytes: the table is sized
+/// by the highest fd, like libevent's fd map (8 bytes per fd there, plus a 16-byte
+/// allocation per fd with events).
 #[derive(Clone, Copy)]
 pub(crate) struct FdSlot {
     /// Events on this fd, newest first (libevent's `LIST_INSERT_HEAD` order, which is also
     /// the order they are activated in).
     pub(crate) head: *mut event,
-    pub(crate) nread: u32,
-    pub(crate) nwrite: u32,
-    pub(crate) nclose: u32,
-    pub(crate) et: bool,
-    /// libevent's epoll mask for this fd as last synced (0 = not registered); `EPOLLET`
-    /// in it means the fd is edge-triggered in libevent's world.
-    pub(crate) registered: u32,
-    /// On the `maybe` list (reported last turn and level-triggered).
-    pub(crate) requeued: bool,
-    /// The turn this fd was last reported in, and the raw bits reported then.
-    pub(crate) turn: u32,
-    pub(crate) seen: u32,
-    /// epoll refused the fd: it is polled as "always ready".
-    pub(crate) refused: bool,
+    /// Events per kind; libevent caps each at 0xffff.
+    pub(crate) nread: u16,
+    pub(crate) nwrite: u16,
+    pub(crate) nclose: u16,
+    /// libevent's epoll mask as last applied (`REG_*`; 0 = not registered).
+    registered: u8,
+    /// `ST_*`.
+    state: u8,
 }
+
+const _: () = assert!(std::mem::size_of::<FdSlot>() == 16);
 
 impl Default for FdSlot {
     fn default() -> Self {
-        FdSlot {
-            head: std::ptr::null_mut(),
-            nread: 0,
-            nwrite: 0,
-            nclose: 0,
-            et: false,
-            registered: 0,
-            refused: false,
-            requeued: false,
-            turn: 0,
-            seen: 0,
-        }
+        FdSlot { head: std::ptr::null_mut(), nread: 0, nwrite: 0, nclose: 0, registered: 0, state: 0 }
     }
+}
+
+impl FdSlot {
+    #[inline]
+    fn refused(&self) -> bool {
+        self.state & ST_REFUSED != 0
+    }
+
+    #[inline]
+    fn nevents(&self) -> u32 {
+        self.nread as u32 + self.nwrite as u32 + self.nclose as u32
+    }
+}
+
+/// `REG_*` bits → epoll flags.
+#[inline]
+fn epoll_bits(reg: u8) -> u32 {
+    let mut m = 0;
+    if reg & REG_IN != 0 {
+        m |= libc::EPOLLIN as u32;
+    }
+    if reg & REG_OUT != 0 {
+        m |= libc::EPOLLOUT as u32;
+    }
+    if reg & REG_RDHUP != 0 {
+        m |= libc::EPOLLRDHUP as u32;
+    }
+    if reg & REG_ET != 0 {
+        m |= libc::EPOLLET as u32;
+    }
+    m
 }
 
 pub(crate) struct Poller {
@@ -97,16 +118,11 @@ pub(crate) struct Poller {
     /// The epoll_wait buffer. A separate allocation so that the loop can fill it while the
     /// base lock is released (nobody else touches it).
     pub(crate) buf: *mut Vec<libc::epoll_event>,
-    /// Level-triggered fds reported in the last turn, in report order (the LT kernel's
-    /// re-queue order): probed at the start of the next turn.
-    pub(crate) maybe: Vec<RawFd>,
-    /// The probe's `poll()` array (reused).
-    pub(crate) pfds: Vec<libc::pollfd>,
     /// Under the emulated poll/select methods: registered fds found closed (`POLLNVAL`) this
     /// turn, which epoll has silently forgotten but poll()/select() report.
     pub(crate) nval: Vec<RawFd>,
-    /// Loop turn counter (dedupes probe and epoll reports of one fd).
-    pub(crate) turn: u32,
+    /// `find_closed`'s `poll()` array (reused).
+    pfds: Vec<libc::pollfd>,
     /// The base reports "poll"/"select": no edge-triggering (poll has none).
     pub(crate) poll_semantics: bool,
     /// The base reports "select", which has no EV_CLOSED support (those events never see it).
@@ -140,10 +156,8 @@ impl Poller {
             fds: Vec::new(),
             refused: Vec::new(),
             buf,
-            maybe: Vec::new(),
-            pfds: Vec::new(),
             nval: Vec::new(),
-            turn: 0,
+            pfds: Vec::new(),
             poll_semantics: false,
             no_closed: false,
         })
@@ -171,89 +185,68 @@ impl Poller {
         self.fds.get(fd as usize)
     }
 
-    fn mask_of(&self, s: &FdSlot) -> u32 {
-        let mut m = 0u32;
+    /// libevent's epoll mask for the slot's counts (`REG_*`).
+    fn mask_of(&self, s: &FdSlot) -> u8 {
+        let mut m = 0;
         if s.nread > 0 {
-            m |= libc::EPOLLIN as u32;
+            m |= REG_IN;
         }
         if s.nwrite > 0 {
-            m |= libc::EPOLLOUT as u32;
+            m |= REG_OUT;
         }
         if s.nclose > 0 && !self.no_closed {
-            m |= libc::EPOLLRDHUP as u32;
+            m |= REG_RDHUP;
         }
-        if m != 0 && s.et && !self.poll_semantics {
-            m |= libc::EPOLLET as u32;
+        if m != 0 && s.state & ST_ET != 0 && !self.poll_semantics {
+            m |= REG_ET;
         }
         m
     }
 
-    /// mio's interest for libevent's mask (`READABLE` brings `EPOLLRDHUP`, which `EV_CLOSED`
-    /// needs; extra bits are masked off when results are mapped).
-    fn interest_of(mask: u32) -> mio::Interest {
-        let r = mask & (libc::EPOLLIN | libc::EPOLLRDHUP) as u32 != 0;
-        let w = mask & libc::EPOLLOUT as u32 != 0;
-        match (r, w) {
-            (true, true) => mio::Interest::READABLE | mio::Interest::WRITABLE,
-            (false, true) => mio::Interest::WRITABLE,
-            _ => mio::Interest::READABLE,
+    /// One `epoll_ctl` on mio's epoll instance, data word = the fd.
+    fn ctl(&self, op: libc::c_int, fd: RawFd, reg: u8) -> io::Result<()> {
+        let mut ev = libc::epoll_event { events: epoll_bits(reg), u64: fd as u64 };
+        // SAFETY: `ev` is a valid epoll_event; the kernel validates `epfd` and `fd`.
+        if unsafe { libc::epoll_ctl(self.epfd, op, fd, &mut ev) } == -1 {
+            return Err(io::Error::last_os_error());
         }
+        Ok(())
     }
 
-    fn mio_register(&self, fd: RawFd, mask: u32, modify: bool) -> io::Result<()> {
-        let reg = self.poll.registry();
-        let mut src = mio::unix::SourceFd(&fd);
-        let tok = mio::Token(fd as usize);
-        let interest = Self::interest_of(mask);
-        if modify {
-            reg.reregister(&mut src, tok, interest)
-        } else {
-            reg.register(&mut src, tok, interest)
-        }
-    }
-
-    /// Makes the kernel registration match the slot's counts. On failure the counts are
-    /// the caller's to roll back.
+    /// Makes the kernel registration match the slot's counts, with the operation (and the
+    /// retries) libevent's `epoll_apply_one_change` uses. On failure the counts are the
+    /// caller's to roll back.
     fn sync(&mut self, fd: RawFd) -> Result<bool, io::Error> {
         let s = self.fds[fd as usize];
         let want = self.mask_of(&s);
-        if s.refused {
-            return Ok(false);
-        }
-        if want == s.registered {
+        if s.refused() || want == s.registered {
             return Ok(false);
         }
         let res = if want == 0 {
-            let mut src = mio::unix::SourceFd(&fd);
-            match self.poll.registry().deregister(&mut src) {
+            match self.ctl(libc::EPOLL_CTL_DEL, fd, s.registered) {
                 // Closed before we got to it: fine, as libevent says.
                 Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::EBADF | libc::EPERM)) => Ok(()),
                 r => r,
             }
         } else if s.registered == 0 {
-            match self.mio_register(fd, want, false) {
-                Err(e) if e.raw_os_error() == Some(libc::EEXIST) => self.mio_register(fd, want, true),
+            match self.ctl(libc::EPOLL_CTL_ADD, fd, want) {
+                Err(e) if e.raw_os_error() == Some(libc::EEXIST) => self.ctl(libc::EPOLL_CTL_MOD, fd, want),
                 r => r,
             }
         } else {
-            match self.mio_register(fd, want, true) {
-                Err(e) if e.raw_os_error() == Some(libc::ENOENT) => self.mio_register(fd, want, false),
+            match self.ctl(libc::EPOLL_CTL_MOD, fd, want) {
+                Err(e) if e.raw_os_error() == Some(libc::ENOENT) => self.ctl(libc::EPOLL_CTL_ADD, fd, want),
                 r => r,
             }
         };
         match res {
             Ok(()) => {
-                let slot = &mut self.fds[fd as usize];
-                slot.registered = want;
-                if want == 0 {
-                    // The kernel forgets a deleted fd: so does the re-queue list.
-                    slot.requeued = false;
-                }
+                self.fds[fd as usize].registered = want;
                 Ok(true)
             }
             Err(e) if e.raw_os_error() == Some(libc::EPERM) && s.registered == 0 => {
                 // Regular files and the like: poll(2) semantics, always ready.
-                self.fds[fd as usize].refused = true;
+                self.fds[fd as usize].state |= ST_REFUSED;
                 self.refused.push(fd);
                 Ok(true)
             }
@@ -276,9 +269,11 @@ impl Poller {
             // libevent's fd map refuses to grow past INT_MAX bytes of pointers: a silent -1.
             return Err(());
         }
-        if fd as usize >= self.fds.len() {
-            // A new, high fd: make sure it exists before sizing the table for it (a garbage
-            // fd must cost a warning, not gigabytes).
+        if fd as usize >= self.fds.len().max(CHECKED_FD_FROM) {
+            // A new fd far beyond the table: make sure it exists before sizing the table for
+            // it (a garbage fd must cost a warning, not gigabytes). Below that, a table of
+            // at most 1 MiB is grown without a system call, and epoll_ctl reports a bad fd
+            // with the same warning.
             // SAFETY: F_GETFD on any number is harmless.
             if unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1 {
                 let op_events = (if events & EV_READ != 0 { libc::EPOLLIN } else { 0 })
@@ -316,26 +311,19 @@ impl Poller {
             return Err(());
         }
         let saved = *slot;
-        let mut res = false;
-        if events & EV_READ != 0 {
-            slot.nread += 1;
-            res |= slot.nread == 1;
-        }
-        if events & EV_WRITE != 0 {
-            slot.nwrite += 1;
-            res |= slot.nwrite == 1;
-        }
-        if events & EV_CLOSED != 0 {
-            slot.nclose += 1;
-            res |= slot.nclose == 1;
-        }
-        if slot.nread > 0xffff || slot.nwrite > 0xffff || slot.nclose > 0xffff {
-            *slot = saved;
+        // libevent counts in ints and refuses a count above 0xffff.
+        let bump = |n: u16, flag: c_short| n as u32 + (events & flag != 0) as u32;
+        let (nread, nwrite, nclose) =
+            (bump(slot.nread, EV_READ), bump(slot.nwrite, EV_WRITE), bump(slot.nclose, EV_CLOSED));
+        if nread > 0xffff || nwrite > 0xffff || nclose > 0xffff {
             crate::ev_warn!("Too many events reading or writing on fd {fd}");
             return Err(());
         }
+        let res =
+            (nread == 1 && slot.nread == 0) || (nwrite == 1 && slot.nwrite == 0) || (nclose == 1 && slot.nclose == 0);
+        (slot.nread, slot.nwrite, slot.nclose) = (nread as u16, nwrite as u16, nclose as u16);
         if res {
-            slot.et = events & EV_ET != 0;
+            slot.state = (slot.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 };
         }
         match self.sync(fd) {
             Ok(changed) => {
@@ -356,7 +344,7 @@ impl Poller {
             Err(e) => {
                 // libevent's epoll backend message (PRINT_CHANGES), then strerror.
                 let op = if saved.registered == 0 { "ADD" } else { "MOD" };
-                let want = self.mask_of(&self.fds[fd as usize]) as i32;
+                let want = epoll_bits(self.mask_of(&self.fds[fd as usize])) as i32;
                 let old = (if saved.nread > 0 { EV_READ } else { 0 })
                     | (if saved.nwrite > 0 { EV_WRITE } else { 0 })
                     | (if saved.nclose > 0 { EV_CLOSED } else { 0 });
@@ -417,10 +405,10 @@ impl Poller {
         if res {
             // As libevent's epoll backend: the re-registration carries the deleted event's
             // edge-triggeredness.
-            slot.et = events & EV_ET != 0;
+            slot.state = (slot.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 };
         }
-        if slot.nread + slot.nwrite + slot.nclose == 0 && slot.refused {
-            slot.refused = false;
+        if slot.nevents() == 0 && slot.refused() {
+            slot.state &= !ST_REFUSED;
             if let Some(i) = self.refused.iter().position(|&f| f == fd) {
                 self.refused.swap_remove(i);
             }
@@ -438,23 +426,20 @@ impl Poller {
         self.epfd = poll.as_raw_fd();
         self.poll = poll;
         self.waker = None;
-        self.maybe.clear();
         for fd in 0..self.fds.len() {
             let s = &mut self.fds[fd];
-            s.requeued = false;
-            if s.refused {
+            if s.refused() {
                 continue;
             }
             s.registered = 0;
-            if s.nread + s.nwrite + s.nclose > 0 {
+            if s.nevents() > 0 {
                 let _ = self.sync(fd as RawFd);
             }
         }
         Ok(())
     }
 
-    /// The readiness of an epoll result, as libevent's epoll backend maps it. `what` must
-    /// already be masked with libevent's registration (see [`Poller::effective`]).
+    /// The readiness of an epoll result, as libevent's epoll backend maps it.
     #[inline]
     pub(crate) fn epoll_to_ev(what: u32) -> c_short {
         if what & libc::EPOLLERR as u32 != 0 {
@@ -476,76 +461,24 @@ impl Poller {
         ev
     }
 
-    /// The bits libevent's registration of `fd` would have let through (mio registers
-    /// `EPOLLRDHUP` with every `READABLE`, and `EPOLLIN` for `EV_CLOSED`-only fds).
+    /// The readiness an `epoll_wait` result means: libevent's epoll mapping, or, under the
+    /// emulated poll/select methods, poll.c's (`POLLHUP`/`POLLERR` make the fd readable and
+    /// writable; `POLLRDHUP` is `EV_CLOSED`). The kernel reports only the registered bits
+    /// (libevent's mask) plus `EPOLLERR`/`EPOLLHUP`, as it does for libevent.
     #[inline]
-    pub(crate) fn effective(&self, fd: RawFd, raw: u32) -> u32 {
-        match self.fds.get(fd as usize) {
-            Some(s) => {
-                let mut raw =
-                    raw & ((s.registered & !(libc::EPOLLET as u32)) | (libc::EPOLLERR | libc::EPOLLHUP) as u32);
-                if self.poll_semantics && raw & (libc::EPOLLERR | libc::EPOLLHUP) as u32 != 0 {
-                    // libevent's poll backend: HUP/ERR make the fd readable and writable,
-                    // and POLLRDHUP still means EV_CLOSED.
-                    raw = (raw & !((libc::EPOLLERR | libc::EPOLLHUP) as u32)) | (libc::EPOLLIN | libc::EPOLLOUT) as u32;
-                }
-                raw
-            }
-            None => 0,
+    pub(crate) fn readiness(&self, raw: u32) -> c_short {
+        const ERR_HUP: u32 = (libc::EPOLLERR | libc::EPOLLHUP) as u32;
+        if self.poll_semantics && raw & ERR_HUP != 0 {
+            return Self::epoll_to_ev((raw & !ERR_HUP) | (libc::EPOLLIN | libc::EPOLLOUT) as u32);
         }
+        Self::epoll_to_ev(raw)
     }
 
-    /// Starts a turn: probes last turn's level-triggered fds with one `poll()`. Leaves the
-    /// results in `pfds` (`revents` already masked; 0 = not ready) and returns how many are
-    /// ready. The `maybe` list is emptied: the turn's reports rebuild it.
-    pub(crate) fn probe(&mut self) -> usize {
-        self.turn = self.turn.wrapping_add(1);
-        self.pfds.clear();
-        if self.maybe.is_empty() {
-            return 0;
-        }
-        for k in 0..self.maybe.len() {
-            let fd = self.maybe[k];
-            let s = &mut self.fds[fd as usize];
-            if !s.requeued {
-                continue;
-            }
-            s.requeued = false;
-            let m = s.registered;
-            let mut events = 0;
-            if m & libc::EPOLLIN as u32 != 0 {
-                events |= libc::POLLIN;
-            }
-            if m & libc::EPOLLOUT as u32 != 0 {
-                events |= libc::POLLOUT;
-            }
-            if m & libc::EPOLLRDHUP as u32 != 0 {
-                events |= libc::POLLRDHUP;
-            }
-            if events != 0 {
-                self.pfds.push(libc::pollfd { fd, events, revents: 0 });
-            }
-        }
-        self.maybe.clear();
-        if self.pfds.is_empty() {
-            return 0;
-        }
-        // SAFETY: `pfds` is a valid array of `len` pollfds; timeout 0 never blocks.
-        let n = unsafe { libc::poll(self.pfds.as_mut_ptr(), self.pfds.len() as libc::nfds_t, 0) };
-        if n <= 0 {
-            return 0;
-        }
-        let mut ready = 0;
-        for k in 0..self.pfds.len() {
-            let p = self.pfds[k];
-            // POLLNVAL: closed, so gone from epoll too.
-            let raw = if p.revents & libc::POLLNVAL != 0 { 0 } else { self.effective(p.fd, p.revents as u16 as u32) };
-            self.pfds[k].revents = raw as i16;
-            if raw != 0 {
-                ready += 1;
-            }
-        }
-        ready
+    /// What a refused ("always ready") fd reports: everything its events wait for.
+    #[inline]
+    pub(crate) fn refused_readiness(&self, fd: RawFd) -> c_short {
+        let s = &self.fds[fd as usize];
+        (if s.nread > 0 { EV_READ } else { 0 }) | (if s.nwrite > 0 { EV_WRITE } else { 0 })
     }
 
     /// Emulated poll/select methods only: which registered fds were closed behind our back
@@ -566,47 +499,6 @@ impl Poller {
         }
         self.pfds = pfds;
         self.nval.len()
-    }
-
-    /// Records that `fd` is reported with the (masked) bits `raw` this turn. Returns the
-    /// readiness to activate (0 = nothing new), and queues level-triggered fds for the next
-    /// probe.
-    #[inline]
-    pub(crate) fn report(&mut self, fd: RawFd, raw: u32) -> c_short {
-        let turn = self.turn;
-        let Some(s) = self.fds.get_mut(fd as usize) else { return 0 };
-        if raw == 0 {
-            return 0;
-        }
-        if s.turn == turn {
-            // Probed and also reported by epoll: once, plus whatever is new.
-            let old = Self::epoll_to_ev(s.seen);
-            s.seen |= raw;
-            return Self::epoll_to_ev(s.seen) & !old;
-        }
-        s.turn = turn;
-        s.seen = raw;
-        if s.registered & libc::EPOLLET as u32 == 0 && !s.requeued {
-            s.requeued = true;
-            self.maybe.push(fd);
-        }
-        Self::epoll_to_ev(raw)
-    }
-
-    /// After a full batch the kernel may still hold ready fds that the LT kernel would report
-    /// before this turn's re-queued ones: re-arm those with `EPOLL_CTL_MOD` (which queues a
-    /// ready fd at the tail) instead of probing them.
-    pub(crate) fn rearm_maybe(&mut self) {
-        for k in 0..self.maybe.len() {
-            let fd = self.maybe[k];
-            let s = &mut self.fds[fd as usize];
-            s.requeued = false;
-            let m = s.registered;
-            if m != 0 {
-                let _ = self.mio_register(fd, m, true);
-            }
-        }
-        self.maybe.clear();
     }
 
     /// Grows the result buffer after a full batch, as libevent does.
