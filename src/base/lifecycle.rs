@@ -55,8 +55,7 @@ impl EventBase {
         }
         let poller = match Poller::new() {
             Ok(mut p) => {
-                p.poll_semantics = method.features & EV_FEATURE_ET == 0;
-                p.no_closed = method.features & EV_FEATURE_EARLY_CLOSE == 0;
+                p.emulate(method.features & EV_FEATURE_ET == 0, method.features & EV_FEATURE_EARLY_CLOSE == 0);
                 p
             }
             Err(e) => {
@@ -147,7 +146,7 @@ impl EventBase {
             return None;
         }
         // SAFETY: `p` is a fresh allocation of the right size (malloc aligns for any type).
-        unsafe { ptr::write(p, EventBase { lock, cond, inner: UnsafeCell::new(inner) }) };
+        unsafe { ptr::write(p, EventBase { locked: lock.is_some(), lock, cond, inner: UnsafeCell::new(inner) }) };
         // SAFETY: just initialised, not shared yet.
         let base = unsafe { &*p };
         // SAFETY: fresh base, not shared yet.

@@ -79,6 +79,9 @@ pub(crate) enum DelMode {
 pub struct EventBase {
     pub(crate) lock: Option<Lock>,
     pub(crate) cond: Option<Cond>,
+    /// `lock.is_some()`, tested by `acquire`/`release` (a byte test instead of matching the
+    /// Option on every lock operation of the loop).
+    locked: bool,
     inner: UnsafeCell<Inner>,
 }
 
@@ -155,15 +158,19 @@ impl EventBase {
 
     #[inline]
     pub(crate) fn acquire(&self) {
-        if let Some(l) = &self.lock {
-            l.lock();
+        if self.locked {
+            if let Some(l) = &self.lock {
+                l.lock();
+            }
         }
     }
 
     #[inline]
     pub(crate) fn release(&self) {
-        if let Some(l) = &self.lock {
-            l.unlock();
+        if self.locked {
+            if let Some(l) = &self.lock {
+                l.unlock();
+            }
         }
     }
 

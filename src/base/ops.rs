@@ -146,7 +146,8 @@ impl Inner {
                         }
                     } else if (*ev).heap_idx() == 0 {
                         notify = true;
-                    } else {
+                    } else if self.need_notify() {
+                        // (Only looked at when a notification could be sent.)
                         let top = self.timeheap.top();
                         if !top.is_null() && tv_gt(&now, &(*top).ev_timeout) {
                             notify = true;
@@ -212,11 +213,12 @@ impl Inner {
                 self.notify();
             }
             thread::debug_note_del(ev);
+            // (The thread check last: it asks for the thread id.)
             let wait = mode != DelMode::NoBlock
                 && self.current_event == event_to_cb(ev)
-                && !self.in_loop_thread()
                 && (mode == DelMode::Block || events & EV_FINALIZE == 0)
-                && self.base().cond.is_some();
+                && self.base().cond.is_some()
+                && !self.in_loop_thread();
             (0, wait)
         }
     }
@@ -384,18 +386,46 @@ impl Inner {
     /// `evmap_io_active_`.
     #[inline]
     pub(crate) fn io_active(&mut self, fd: c_int, what: c_short) {
+        self.io_active_inline(fd, what)
+    }
+
+    /// [`Inner::io_active`], inlined into the loop.
+    #[inline(always)]
+    pub(super) fn io_active_inline(&mut self, fd: c_int, what: c_short) {
         let Some(slot) = self.poller.slot_ref(fd) else { return };
         let mut ev = slot.head;
+        let kinds = what & !EV_ET;
         while !ev.is_null() {
             // SAFETY: list members are live.
             unsafe {
                 let next = (*ev).ev_.ev_io.ev_io_next.le_next;
                 let evs = (*ev).ev_events;
-                if evs & (what & !EV_ET) != 0 {
-                    self.active_nolock(ev, (evs & what) as c_int, 1);
+                if evs & kinds != 0 {
+                    self.activate_io(ev, evs, evs & what);
                 }
                 ev = next;
             }
+        }
+    }
+
+    /// `event_active_nolock_(ev, res, 1)` for an event on an fd list: inline for the usual
+    /// case (not active, not finalizing, not a signal event), else the general path.
+    #[inline]
+    unsafe fn activate_io(&mut self, ev: *mut Event, evs: c_short, res: c_short) {
+        // SAFETY: `ev` is live (on an fd list); lock held.
+        unsafe {
+            let f = (*ev).flags();
+            if f & (EVLIST_FINALIZING | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) != 0 || evs & EV_SIGNAL != 0 {
+                return self.active_nolock(ev, res as c_int, 1);
+            }
+            (*ev).ev_res = res;
+            if ((*ev).ev_evcallback.evcb_pri as c_int) < self.event_running_priority {
+                self.event_continue = true;
+            }
+            self.push_active(event_to_cb(ev), f);
+        }
+        if self.need_notify() {
+            self.notify();
         }
     }
 }

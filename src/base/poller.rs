@@ -89,24 +89,49 @@ impl FdSlot {
     }
 }
 
+/// The five epoll result bits libevent's mapping looks at, packed into 0..32.
+#[inline]
+fn epoll_index(what: u32) -> usize {
+    // EPOLLIN 0x1, EPOLLOUT 0x4, EPOLLERR 0x8, EPOLLHUP 0x10 stay; EPOLLRDHUP (0x2000) moves
+    // to 0x2 (EPOLLPRI's place: never registered).
+    ((what & 0x1d) | ((what >> 12) & 0x2)) as usize
+}
+
+/// `epoll_to_ev` for every combination of the bits `epoll_index` keeps.
+static EPOLL_TO_EV: [c_short; 32] = {
+    let mut t = [0; 32];
+    let mut k = 0;
+    while k < 32 {
+        let (inb, rdhup, out, err, hup) = (k & 1 != 0, k & 2 != 0, k & 4 != 0, k & 8 != 0, k & 0x10 != 0);
+        t[k] = if err || (hup && !rdhup) {
+            EV_READ | EV_WRITE
+        } else {
+            (if inb { EV_READ } else { 0 }) | (if out { EV_WRITE } else { 0 }) | (if rdhup { EV_CLOSED } else { 0 })
+        };
+        k += 1;
+    }
+    t
+};
+
 /// `REG_*` bits → epoll flags.
 #[inline]
 fn epoll_bits(reg: u8) -> u32 {
-    let mut m = 0;
-    if reg & REG_IN != 0 {
-        m |= libc::EPOLLIN as u32;
-    }
-    if reg & REG_OUT != 0 {
-        m |= libc::EPOLLOUT as u32;
-    }
-    if reg & REG_RDHUP != 0 {
-        m |= libc::EPOLLRDHUP as u32;
-    }
-    if reg & REG_ET != 0 {
-        m |= libc::EPOLLET as u32;
-    }
-    m
+    EPOLL_BITS[(reg & 0xf) as usize]
 }
+
+static EPOLL_BITS: [u32; 16] = {
+    let mut t = [0; 16];
+    let mut k = 0;
+    while k < 16 {
+        let r = k as u8;
+        t[k] = (if r & REG_IN != 0 { libc::EPOLLIN as u32 } else { 0 })
+            | (if r & REG_OUT != 0 { libc::EPOLLOUT as u32 } else { 0 })
+            | (if r & REG_RDHUP != 0 { libc::EPOLLRDHUP as u32 } else { 0 })
+            | (if r & REG_ET != 0 { libc::EPOLLET as u32 } else { 0 });
+        k += 1;
+    }
+    t
+};
 
 pub(crate) struct Poller {
     pub(crate) poll: mio::Poll,
@@ -127,6 +152,10 @@ pub(crate) struct Poller {
     pub(crate) poll_semantics: bool,
     /// The base reports "select", which has no EV_CLOSED support (those events never see it).
     pub(crate) no_closed: bool,
+    /// The `REG_*` kinds the method registers (no `REG_RDHUP` under "select").
+    kinds: u8,
+    /// `REG_ET` if the method has edge-triggering, else 0.
+    et: u8,
 }
 
 impl Drop for Poller {
@@ -160,7 +189,17 @@ impl Poller {
             pfds: Vec::new(),
             poll_semantics: false,
             no_closed: false,
+            kinds: REG_IN | REG_OUT | REG_RDHUP,
+            et: REG_ET,
         })
+    }
+
+    /// The reported method is "poll" (`poll_semantics`) or "select" (also `no_closed`).
+    pub(crate) fn emulate(&mut self, poll_semantics: bool, no_closed: bool) {
+        self.poll_semantics = poll_semantics;
+        self.no_closed = no_closed;
+        self.kinds = REG_IN | REG_OUT | if no_closed { 0 } else { REG_RDHUP };
+        self.et = if poll_semantics { 0 } else { REG_ET };
     }
 
     #[inline]
@@ -186,21 +225,17 @@ impl Poller {
     }
 
     /// libevent's epoll mask for the slot's counts (`REG_*`).
+    #[inline]
     fn mask_of(&self, s: &FdSlot) -> u8 {
-        let mut m = 0;
-        if s.nread > 0 {
-            m |= REG_IN;
+        let kinds = (if s.nread != 0 { REG_IN } else { 0 })
+            | (if s.nwrite != 0 { REG_OUT } else { 0 })
+            | (if s.nclose != 0 { REG_RDHUP } else { 0 });
+        let m = kinds & self.kinds;
+        if m != 0 && s.state & ST_ET != 0 {
+            m | self.et
+        } else {
+            m
         }
-        if s.nwrite > 0 {
-            m |= REG_OUT;
-        }
-        if s.nclose > 0 && !self.no_closed {
-            m |= REG_RDHUP;
-        }
-        if m != 0 && s.state & ST_ET != 0 && !self.poll_semantics {
-            m |= REG_ET;
-        }
-        m
     }
 
     /// One `epoll_ctl` on mio's epoll instance, data word = the fd.
@@ -214,37 +249,50 @@ impl Poller {
     }
 
     /// Makes the kernel registration match the slot's counts, with the operation (and the
-    /// retries) libevent's `epoll_apply_one_change` uses. On failure the counts are the
-    /// caller's to roll back.
+    /// retries) libevent's `epoll_apply_one_change` uses. Returns whether the registration
+    /// changed. On failure the counts are the caller's to roll back.
+    #[inline(always)]
     fn sync(&mut self, fd: RawFd) -> Result<bool, io::Error> {
         let s = self.fds[fd as usize];
         let want = self.mask_of(&s);
         if s.refused() || want == s.registered {
             return Ok(false);
         }
-        let res = if want == 0 {
-            match self.ctl(libc::EPOLL_CTL_DEL, fd, s.registered) {
-                // Closed before we got to it: fine, as libevent says.
-                Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::EBADF | libc::EPERM)) => Ok(()),
-                r => r,
-            }
+        let op = if want == 0 {
+            libc::EPOLL_CTL_DEL
         } else if s.registered == 0 {
-            match self.ctl(libc::EPOLL_CTL_ADD, fd, want) {
-                Err(e) if e.raw_os_error() == Some(libc::EEXIST) => self.ctl(libc::EPOLL_CTL_MOD, fd, want),
-                r => r,
-            }
+            libc::EPOLL_CTL_ADD
         } else {
-            match self.ctl(libc::EPOLL_CTL_MOD, fd, want) {
-                Err(e) if e.raw_os_error() == Some(libc::ENOENT) => self.ctl(libc::EPOLL_CTL_ADD, fd, want),
-                r => r,
-            }
+            libc::EPOLL_CTL_MOD
         };
+        let mut e = libc::epoll_event { events: epoll_bits(want), u64: fd as u64 };
+        // SAFETY: `e` is a valid epoll_event; the kernel validates `epfd` and `fd`.
+        if unsafe { libc::epoll_ctl(self.epfd, op, fd, &mut e) } == -1 {
+            return self.sync_failed(fd, op, want);
+        }
+        self.fds[fd as usize].registered = want;
+        Ok(true)
+    }
+
+    /// `epoll_ctl` failed: libevent's retries (ADD → MOD on `EEXIST`, MOD → ADD on `ENOENT`;
+    /// a DEL of a closed fd is fine), and fds epoll refuses become "always ready".
+    #[cold]
+    #[inline(never)]
+    fn sync_failed(&mut self, fd: RawFd, op: libc::c_int, want: u8) -> Result<bool, io::Error> {
+        let e = io::Error::last_os_error();
+        let res = match (op, e.raw_os_error()) {
+            (libc::EPOLL_CTL_DEL, Some(libc::ENOENT | libc::EBADF | libc::EPERM)) => Ok(()),
+            (libc::EPOLL_CTL_ADD, Some(libc::EEXIST)) => self.ctl(libc::EPOLL_CTL_MOD, fd, want),
+            (libc::EPOLL_CTL_MOD, Some(libc::ENOENT)) => self.ctl(libc::EPOLL_CTL_ADD, fd, want),
+            _ => Err(e),
+        };
+        let registered = self.fds[fd as usize].registered;
         match res {
             Ok(()) => {
                 self.fds[fd as usize].registered = want;
                 Ok(true)
             }
-            Err(e) if e.raw_os_error() == Some(libc::EPERM) && s.registered == 0 => {
+            Err(e) if e.raw_os_error() == Some(libc::EPERM) && registered == 0 => {
                 // Regular files and the like: poll(2) semantics, always ready.
                 self.fds[fd as usize].state |= ST_REFUSED;
                 self.refused.push(fd);
@@ -265,6 +313,76 @@ impl Poller {
             // libevent's evmap ignores negative fds: the event is "added" but never fires.
             return Ok(Change::Same);
         }
+        if fd as usize >= self.fds.len() {
+            self.grow_for(fd, events)?;
+        }
+        let slot = &mut self.fds[fd as usize];
+        // libevent refuses mixing edge- and level-triggered events on one fd only in debug
+        // mode (comparing with the fd's newest event); otherwise the registration simply
+        // takes the ET-ness of whichever event last changed it.
+        if super::thread::debug_mode_on() && !slot.head.is_null() {
+            // SAFETY: list members are live events (the caller holds the base lock).
+            if unsafe { (*slot.head).ev_events } & EV_ET != events & EV_ET {
+                crate::ev_warn!("Tried to mix edge-triggered and non-edge-triggered events on fd {fd}");
+                return Err(());
+            }
+        }
+        let saved = *slot;
+        // libevent counts in ints and refuses a count above 0xffff.
+        let mut res = false;
+        let mut full = false;
+        if events & EV_READ != 0 {
+            res |= slot.nread == 0;
+            full |= slot.nread == u16::MAX;
+            slot.nread = slot.nread.wrapping_add(1);
+        }
+        if events & EV_WRITE != 0 {
+            res |= slot.nwrite == 0;
+            full |= slot.nwrite == u16::MAX;
+            slot.nwrite = slot.nwrite.wrapping_add(1);
+        }
+        if events & EV_CLOSED != 0 {
+            res |= slot.nclose == 0;
+            full |= slot.nclose == u16::MAX;
+            slot.nclose = slot.nclose.wrapping_add(1);
+        }
+        if full {
+            *slot = saved;
+            crate::ev_warn!("Too many events reading or writing on fd {fd}");
+            return Err(());
+        }
+        let mut changed = false;
+        if res {
+            // Only a kind going from 0 to 1 changes the registration (and its ET-ness).
+            slot.state = (slot.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 };
+            match self.sync(fd) {
+                Ok(c) => changed = c,
+                Err(e) => {
+                    self.fds[fd as usize] = saved;
+                    self.warn_ctl_failed(fd, events, &saved, &e);
+                    return Err(());
+                }
+            }
+        }
+        let slot = &mut self.fds[fd as usize];
+        // SAFETY: `ev` is live; the list links are ours. `le_prev` holds the previous
+        // *element* (NULL for the head), so the slot Vec may grow freely.
+        unsafe {
+            let io = &mut (*ev).ev_.ev_io.ev_io_next;
+            io.le_next = slot.head;
+            io.le_prev = std::ptr::null_mut();
+            if !slot.head.is_null() {
+                (*slot.head).ev_.ev_io.ev_io_next.le_prev = ev.cast();
+            }
+            slot.head = ev;
+        }
+        Ok(if changed { Change::Changed } else { Change::Same })
+    }
+
+    /// Grows the fd table for a new fd beyond it.
+    #[cold]
+    #[inline(never)]
+    fn grow_for(&mut self, fd: RawFd, events: c_short) -> Result<(), ()> {
         if fd >= 1 << 27 {
             // libevent's fd map refuses to grow past INT_MAX bytes of pointers: a silent -1.
             return Err(());
@@ -280,89 +398,52 @@ impl Poller {
                     | (if events & EV_WRITE != 0 { libc::EPOLLOUT } else { 0 })
                     | (if events & EV_CLOSED != 0 { libc::EPOLLRDHUP } else { 0 })
                     | (if events & EV_ET != 0 && !self.poll_semantics { libc::EPOLLET } else { 0 });
-                let et = (events & EV_ET) as i32;
-                let ch = |flag: c_short| if events & flag != 0 { 1 | et } else { 0 };
-                let name = |c: i32| if c & 1 != 0 { "add" } else { "none" };
-                let (r, w, c) = (ch(EV_READ), ch(EV_WRITE), ch(EV_CLOSED));
-                crate::ev_warn!(
-                    "Epoll ADD({op_events}) on fd {fd} failed. Old events were 0; read change was {r} ({}); write change was {w} ({}); close change was {c} ({}): {}",
-                    name(r),
-                    name(w),
-                    name(c),
-                    crate::log::errno_text(libc::EBADF)
-                );
+                self.warn_change_failed("ADD", op_events, fd, events, 0, libc::EBADF);
                 return Err(());
             }
         }
-        let Some(slot) = self.slot(fd) else {
+        if self.slot(fd).is_none() {
             crate::ev_warn!("evmap_io_add_: out of memory for fd {fd}");
             return Err(());
+        }
+        Ok(())
+    }
+
+    /// libevent's epoll backend message for a failed change: `old` is the slot before the
+    /// add.
+    #[cold]
+    #[inline(never)]
+    fn warn_ctl_failed(&self, fd: RawFd, events: c_short, old: &FdSlot, e: &io::Error) {
+        let op = if old.registered == 0 { "ADD" } else { "MOD" };
+        let (r, w, c) = (events & EV_READ != 0, events & EV_WRITE != 0, events & EV_CLOSED != 0);
+        let new = FdSlot {
+            nread: old.nread + r as u16,
+            nwrite: old.nwrite + w as u16,
+            nclose: old.nclose + c as u16,
+            state: (old.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 },
+            ..*old
         };
-        // libevent refuses mixing edge- and level-triggered events on one fd only in debug
-        // mode (comparing with the fd's newest event); otherwise the registration simply
-        // takes the ET-ness of whichever event last changed it.
-        let mixes_et = || {
-            // SAFETY: list members are live events (the caller holds the base lock).
-            let newest = unsafe { (*slot.head).ev_events };
-            newest & EV_ET != events & EV_ET
-        };
-        if super::thread::debug_mode_on() && !slot.head.is_null() && mixes_et() {
-            crate::ev_warn!("Tried to mix edge-triggered and non-edge-triggered events on fd {fd}");
-            return Err(());
-        }
-        let saved = *slot;
-        // libevent counts in ints and refuses a count above 0xffff.
-        let bump = |n: u16, flag: c_short| n as u32 + (events & flag != 0) as u32;
-        let (nread, nwrite, nclose) =
-            (bump(slot.nread, EV_READ), bump(slot.nwrite, EV_WRITE), bump(slot.nclose, EV_CLOSED));
-        if nread > 0xffff || nwrite > 0xffff || nclose > 0xffff {
-            crate::ev_warn!("Too many events reading or writing on fd {fd}");
-            return Err(());
-        }
-        let res =
-            (nread == 1 && slot.nread == 0) || (nwrite == 1 && slot.nwrite == 0) || (nclose == 1 && slot.nclose == 0);
-        (slot.nread, slot.nwrite, slot.nclose) = (nread as u16, nwrite as u16, nclose as u16);
-        if res {
-            slot.state = (slot.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 };
-        }
-        match self.sync(fd) {
-            Ok(changed) => {
-                let slot = &mut self.fds[fd as usize];
-                // SAFETY: `ev` is live; the list links are ours. `le_prev` holds the previous
-                // *element* (NULL for the head), so the slot Vec may grow freely.
-                unsafe {
-                    let io = &mut (*ev).ev_.ev_io.ev_io_next;
-                    io.le_next = slot.head;
-                    io.le_prev = std::ptr::null_mut();
-                    if !slot.head.is_null() {
-                        (*slot.head).ev_.ev_io.ev_io_next.le_prev = ev.cast();
-                    }
-                    slot.head = ev;
-                }
-                Ok(if changed { Change::Changed } else { Change::Same })
-            }
-            Err(e) => {
-                // libevent's epoll backend message (PRINT_CHANGES), then strerror.
-                let op = if saved.registered == 0 { "ADD" } else { "MOD" };
-                let want = epoll_bits(self.mask_of(&self.fds[fd as usize])) as i32;
-                let old = (if saved.nread > 0 { EV_READ } else { 0 })
-                    | (if saved.nwrite > 0 { EV_WRITE } else { 0 })
-                    | (if saved.nclose > 0 { EV_CLOSED } else { 0 });
-                let et = (events & EV_ET) as i32;
-                let ch = |flag: c_short| if events & flag != 0 { 1 | et } else { 0 };
-                let name = |c: i32| if c & 1 != 0 { "add" } else { "none" };
-                let (r, w, c) = (ch(EV_READ), ch(EV_WRITE), ch(EV_CLOSED));
-                crate::ev_warn!(
-                    "Epoll {op}({want}) on fd {fd} failed. Old events were {old}; read change was {r} ({}); write change was {w} ({}); close change was {c} ({}): {}",
-                    name(r),
-                    name(w),
-                    name(c),
-                    crate::log::errno_text(e.raw_os_error().unwrap_or(0))
-                );
-                self.fds[fd as usize] = saved;
-                Err(())
-            }
-        }
+        let want = epoll_bits(self.mask_of(&new)) as i32;
+        let oldev = (if old.nread > 0 { EV_READ } else { 0 })
+            | (if old.nwrite > 0 { EV_WRITE } else { 0 })
+            | (if old.nclose > 0 { EV_CLOSED } else { 0 });
+        self.warn_change_failed(op, want, fd, events, oldev, e.raw_os_error().unwrap_or(0));
+    }
+
+    /// The text of libevent's `PRINT_CHANGES` for a failed change, then strerror.
+    #[cold]
+    fn warn_change_failed(&self, op: &str, want: i32, fd: RawFd, events: c_short, old: c_short, errno: i32) {
+        let et = (events & EV_ET) as i32;
+        let ch = |flag: c_short| if events & flag != 0 { 1 | et } else { 0 };
+        let name = |c: i32| if c & 1 != 0 { "add" } else { "none" };
+        let (r, w, c) = (ch(EV_READ), ch(EV_WRITE), ch(EV_CLOSED));
+        crate::ev_warn!(
+            "Epoll {op}({want}) on fd {fd} failed. Old events were {old}; read change was {r} ({}); write change was {w} ({}); close change was {c} ({}): {}",
+            name(r),
+            name(w),
+            name(c),
+            crate::log::errno_text(errno)
+        );
     }
 
     /// `evmap_io_del_`: unlinks `ev` and narrows (or drops) the registration.
@@ -375,12 +456,13 @@ impl Poller {
         if fd < 0 {
             return Change::Same;
         }
+        let Some(slot) = self.fds.get_mut(fd as usize) else { return Change::Same };
         // SAFETY: as above; `le_prev` is the previous element or NULL.
         unsafe {
             let io = (*ev).ev_.ev_io.ev_io_next;
             let prev: *mut event = io.le_prev.cast();
             if prev.is_null() {
-                self.fds[fd as usize].head = io.le_next;
+                slot.head = io.le_next;
             } else {
                 (*prev).ev_.ev_io.ev_io_next.le_next = io.le_next;
             }
@@ -388,7 +470,6 @@ impl Poller {
                 (*io.le_next).ev_.ev_io.ev_io_next.le_prev = prev.cast();
             }
         }
-        let slot = &mut self.fds[fd as usize];
         let mut res = false;
         if events & EV_READ != 0 {
             slot.nread -= 1;
@@ -402,11 +483,13 @@ impl Poller {
             slot.nclose -= 1;
             res |= slot.nclose == 0;
         }
-        if res {
-            // As libevent's epoll backend: the re-registration carries the deleted event's
-            // edge-triggeredness.
-            slot.state = (slot.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 };
+        if !res {
+            // Every kind still has events: the registration stays.
+            return Change::Same;
         }
+        // As libevent's epoll backend: the re-registration carries the deleted event's
+        // edge-triggeredness.
+        slot.state = (slot.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 };
         if slot.nevents() == 0 && slot.refused() {
             slot.state &= !ST_REFUSED;
             if let Some(i) = self.refused.iter().position(|&f| f == fd) {
@@ -439,26 +522,12 @@ impl Poller {
         Ok(())
     }
 
-    /// The readiness of an epoll result, as libevent's epoll backend maps it.
+    /// The readiness of an epoll result, as libevent's epoll backend maps it: `EPOLLERR`,
+    /// or `EPOLLHUP` without `EPOLLRDHUP`, is READ|WRITE; else IN → READ, OUT → WRITE,
+    /// RDHUP → CLOSED.
     #[inline]
     pub(crate) fn epoll_to_ev(what: u32) -> c_short {
-        if what & libc::EPOLLERR as u32 != 0 {
-            return EV_READ | EV_WRITE;
-        }
-        if what & libc::EPOLLHUP as u32 != 0 && what & libc::EPOLLRDHUP as u32 == 0 {
-            return EV_READ | EV_WRITE;
-        }
-        let mut ev = 0;
-        if what & libc::EPOLLIN as u32 != 0 {
-            ev |= EV_READ;
-        }
-        if what & libc::EPOLLOUT as u32 != 0 {
-            ev |= EV_WRITE;
-        }
-        if what & libc::EPOLLRDHUP as u32 != 0 {
-            ev |= EV_CLOSED;
-        }
-        ev
+        EPOLL_TO_EV[epoll_index(what)]
     }
 
     /// The readiness an `epoll_wait` result means: libevent's epoll mapping, or, under the
@@ -502,12 +571,59 @@ impl Poller {
     }
 
     /// Grows the result buffer after a full batch, as libevent does.
-    pub(crate) fn maybe_grow(&mut self, n: usize) {
+    #[cold]
+    pub(crate) fn grow_buffer(&mut self) {
         // SAFETY: only the loop thread touches the buffer, and not concurrently with this.
         let buf = unsafe { &mut *self.buf };
-        if n == buf.len() && buf.len() < MAX_NEVENT {
+        if buf.len() < MAX_NEVENT {
             let len = (buf.len() * 2).min(MAX_NEVENT);
             buf.resize(len, libc::epoll_event { events: 0, u64: 0 });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// libevent's `epoll_dispatch` mapping, written out branch by branch.
+    fn reference(what: u32) -> c_short {
+        let (err, hup, rdhup) =
+            (what & libc::EPOLLERR as u32 != 0, what & libc::EPOLLHUP as u32 != 0, what & libc::EPOLLRDHUP as u32 != 0);
+        if err || (hup && !rdhup) {
+            return EV_READ | EV_WRITE;
+        }
+        let mut ev = 0;
+        if what & libc::EPOLLIN as u32 != 0 {
+            ev |= EV_READ;
+        }
+        if what & libc::EPOLLOUT as u32 != 0 {
+            ev |= EV_WRITE;
+        }
+        if rdhup {
+            ev |= EV_CLOSED;
+        }
+        ev
+    }
+
+    #[test]
+    fn epoll_mapping_table_matches_libevents_branches() {
+        let bits = [libc::EPOLLIN, libc::EPOLLOUT, libc::EPOLLERR, libc::EPOLLHUP, libc::EPOLLRDHUP, libc::EPOLLPRI];
+        for k in 0..(1u32 << bits.len()) {
+            let what = (0..bits.len()).filter(|b| k & (1 << b) != 0).fold(0u32, |m, b| m | bits[b] as u32);
+            // EPOLLPRI is never registered, so the kernel never reports it; the rest must map
+            // exactly.
+            if what & libc::EPOLLPRI as u32 == 0 {
+                assert_eq!(Poller::epoll_to_ev(what), reference(what), "bits {what:#x}");
+            }
+        }
+    }
+
+    #[test]
+    fn registration_bits_are_libevents_epoll_flags() {
+        assert_eq!(epoll_bits(0), 0);
+        assert_eq!(epoll_bits(REG_IN), libc::EPOLLIN as u32);
+        assert_eq!(epoll_bits(REG_OUT | REG_RDHUP), (libc::EPOLLOUT | libc::EPOLLRDHUP) as u32);
+        assert_eq!(epoll_bits(REG_IN | REG_ET), (libc::EPOLLIN | libc::EPOLLET) as u32);
     }
 }

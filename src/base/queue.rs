@@ -20,6 +20,7 @@ pub(crate) struct CbQueue {
 impl CbQueue {
     pub(super) const EMPTY: CbQueue = CbQueue { head: ptr::null_mut(), tail: ptr::null_mut() };
 
+    #[inline]
     pub(super) unsafe fn push_back(&mut self, e: *mut event_callback) {
         // SAFETY: `e` and the queue members are live callbacks owned by their users.
         unsafe {
@@ -34,6 +35,7 @@ impl CbQueue {
         self.tail = e;
     }
 
+    #[inline]
     pub(super) unsafe fn remove(&mut self, e: *mut event_callback) {
         // SAFETY: `e` is a member of this queue; its neighbours are live.
         unsafe {
@@ -73,8 +75,20 @@ impl Inner {
     pub(super) fn incr_count(&mut self, flags: c_short) {
         if flags & EVLIST_INTERNAL == 0 {
             self.event_count += 1;
-            self.event_count_max = self.event_count_max.max(self.event_count);
+            if self.event_count > self.event_count_max {
+                self.event_count_max = self.event_count;
+            }
         }
+    }
+
+    /// The active queue of priority `pri` (the last one for larger numbers, as libevent
+    /// clamps).
+    #[inline]
+    pub(super) fn active_queue(&mut self, pri: u8) -> &mut CbQueue {
+        let q = (pri as usize).min(self.activequeues.len() - 1);
+        // SAFETY: there is always at least one queue (`priority_init` refuses 0), and
+        // `q <= len - 1`.
+        unsafe { self.activequeues.get_unchecked_mut(q) }
     }
 
     #[inline]
@@ -105,23 +119,32 @@ impl Inner {
         unsafe { (*ev).ev_evcallback.evcb_flags &= !EVLIST_INSERTED };
     }
 
+    #[inline]
     pub(super) unsafe fn queue_insert_active(&mut self, evcb: *mut event_callback) {
         // SAFETY: live per the caller.
         let f = unsafe { (*evcb).evcb_flags };
         if f & EVLIST_ACTIVE != 0 {
             return;
         }
+        // SAFETY: forwarded.
+        unsafe { self.push_active(evcb, f) };
+    }
+
+    /// `queue_insert_active` for a callback known not to be active; `f` is its flags.
+    #[inline]
+    pub(super) unsafe fn push_active(&mut self, evcb: *mut event_callback, f: c_short) {
         self.incr_count(f);
-        // SAFETY: live.
+        // SAFETY: live per the caller.
         let pri = unsafe {
-            (*evcb).evcb_flags |= EVLIST_ACTIVE;
-            (*evcb).evcb_pri as usize
+            (*evcb).evcb_flags = f | EVLIST_ACTIVE;
+            (*evcb).evcb_pri
         };
         self.event_count_active += 1;
-        self.event_count_active_max = self.event_count_active_max.max(self.event_count_active);
-        let q = pri.min(self.activequeues.len() - 1);
+        if self.event_count_active > self.event_count_active_max {
+            self.event_count_active_max = self.event_count_active;
+        }
         // SAFETY: live.
-        unsafe { self.activequeues[q].push_back(evcb) };
+        unsafe { self.active_queue(pri).push_back(evcb) };
     }
 
     pub(super) unsafe fn queue_insert_active_later(&mut self, evcb: *mut event_callback) {
@@ -134,20 +157,22 @@ impl Inner {
         // SAFETY: live.
         unsafe { (*evcb).evcb_flags |= EVLIST_ACTIVE_LATER };
         self.event_count_active += 1;
-        self.event_count_active_max = self.event_count_active_max.max(self.event_count_active);
+        if self.event_count_active > self.event_count_active_max {
+            self.event_count_active_max = self.event_count_active;
+        }
         // SAFETY: live.
         unsafe { self.active_later.push_back(evcb) };
     }
 
+    #[inline]
     pub(crate) unsafe fn queue_remove_active(&mut self, evcb: *mut event_callback) {
         // SAFETY: live per the caller and on its priority's queue.
         unsafe {
             let f = (*evcb).evcb_flags;
             self.decr_count(f);
-            (*evcb).evcb_flags &= !EVLIST_ACTIVE;
+            (*evcb).evcb_flags = f & !EVLIST_ACTIVE;
             self.event_count_active -= 1;
-            let q = ((*evcb).evcb_pri as usize).min(self.activequeues.len() - 1);
-            self.activequeues[q].remove(evcb);
+            self.active_queue((*evcb).evcb_pri).remove(evcb);
         }
     }
 
@@ -220,8 +245,7 @@ impl Inner {
             unsafe {
                 self.active_later.remove(evcb);
                 (*evcb).evcb_flags = ((*evcb).evcb_flags & !EVLIST_ACTIVE_LATER) | EVLIST_ACTIVE;
-                let q = ((*evcb).evcb_pri as usize).min(self.activequeues.len() - 1);
-                self.activequeues[q].push_back(evcb);
+                self.active_queue((*evcb).evcb_pri).push_back(evcb);
                 self.n_deferreds_queued += ((*evcb).evcb_closure == EV_CLOSURE_CB_SELF) as c_int;
             }
         }
