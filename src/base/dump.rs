@@ -80,7 +80,7 @@ impl Inner {
     /// visits them: inserted (fd, then signals), then timeout-only, then active-only.
     pub(crate) fn collect_events(&self) -> Vec<*mut Event> {
         let mut v = Vec::new();
-        for s in &self.poller.fds {
+        for (_, s) in self.poller.fds.iter() {
             let mut ev = s.head;
             while !ev.is_null() {
                 v.push(ev);

@@ -89,6 +89,102 @@ impl FdSlot {
     }
 }
 
+/// Slots per page of the fd table (4 KiB pages).
+const PAGE_SLOTS: usize = 256;
+type FdPage = [FdSlot; PAGE_SLOTS];
+
+/// The per-fd slots, indexed by fd, in pages allocated when an fd in their range first gets
+/// an event. Memory follows the fds in use (libevent's flat map costs 8 bytes for every fd
+/// up to the highest, plus 16 bytes per fd with events); growing never copies slots, and
+/// the list heads never move.
+#[derive(Default)]
+pub(crate) struct FdTable {
+    pages: Vec<Option<Box<FdPage>>>,
+}
+
+impl FdTable {
+    /// The slot of `fd` if its page exists.
+    #[inline]
+    pub(crate) fn get(&self, fd: usize) -> Option<&FdSlot> {
+        match self.pages.get(fd / PAGE_SLOTS) {
+            Some(Some(p)) => Some(&p[fd % PAGE_SLOTS]),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn get_mut(&mut self, fd: usize) -> Option<&mut FdSlot> {
+        match self.pages.get_mut(fd / PAGE_SLOTS) {
+            Some(Some(p)) => Some(&mut p[fd % PAGE_SLOTS]),
+            _ => None,
+        }
+    }
+
+    /// One past the highest fd the page index covers.
+    pub(crate) fn covered(&self) -> usize {
+        self.pages.len() * PAGE_SLOTS
+    }
+
+    /// Makes `fd`'s slot exist; false if that cannot be allocated.
+    #[cold]
+    fn ensure(&mut self, fd: usize) -> bool {
+        let pi = fd / PAGE_SLOTS;
+        if pi >= self.pages.len() {
+            // The index doubles, like libevent's fd map (it is 8 bytes per 256 fds).
+            let n = (pi + 1).max(self.pages.len() * 2);
+            if self.pages.try_reserve_exact(n - self.pages.len()).is_err() {
+                return false;
+            }
+            self.pages.resize_with(n, || None);
+        }
+        if self.pages[pi].is_none() {
+            let layout = std::alloc::Layout::new::<FdPage>();
+            // SAFETY: a non-zero-sized layout.
+            let p = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<FdPage>();
+            if p.is_null() {
+                return false;
+            }
+            // SAFETY: `p` is a fresh allocation with `FdPage`'s layout, as Box expects, and
+            // all-zero bits are valid slots (null list head, zero counts and flags).
+            self.pages[pi] = Some(unsafe { Box::from_raw(p) });
+        }
+        true
+    }
+
+    /// Every slot of the existing pages, with its fd, in fd order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, &FdSlot)> + '_ {
+        self.pages
+            .iter()
+            .enumerate()
+            .filter_map(|(pi, p)| p.as_ref().map(|p| (pi, p)))
+            .flat_map(|(pi, p)| p.iter().enumerate().map(move |(k, s)| (pi * PAGE_SLOTS + k, s)))
+    }
+
+    /// Every slot, mutably, with its fd.
+    fn iter_mut(&mut self) -> impl Iterator<Item = (usize, &mut FdSlot)> + '_ {
+        self.pages
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(pi, p)| p.as_mut().map(|p| (pi, p)))
+            .flat_map(|(pi, p)| p.iter_mut().enumerate().map(move |(k, s)| (pi * PAGE_SLOTS + k, s)))
+    }
+}
+
+impl std::ops::Index<usize> for FdTable {
+    type Output = FdSlot;
+    #[inline]
+    fn index(&self, fd: usize) -> &FdSlot {
+        self.get(fd).expect("fd slot exists")
+    }
+}
+
+impl std::ops::IndexMut<usize> for FdTable {
+    #[inline]
+    fn index_mut(&mut self, fd: usize) -> &mut FdSlot {
+        self.get_mut(fd).expect("fd slot exists")
+    }
+}
+
 /// The five epoll result bits libevent's mapping looks at, packed into 0..32.
 #[inline]
 fn epoll_index(what: u32) -> usize {
@@ -137,7 +233,7 @@ pub(crate) struct Poller {
     pub(crate) poll: mio::Poll,
     pub(crate) epfd: RawFd,
     pub(crate) waker: Option<mio::Waker>,
-    pub(crate) fds: Vec<FdSlot>,
+    pub(crate) fds: FdTable,
     /// fds epoll refused and that have events: reported ready every turn.
     pub(crate) refused: Vec<RawFd>,
     /// The epoll_wait buffer. A separate allocation so that the loop can fill it while the
@@ -182,7 +278,7 @@ impl Poller {
             poll,
             epfd,
             waker: None,
-            fds: Vec::new(),
+            fds: FdTable::default(),
             refused: Vec::new(),
             buf,
             nval: Vec::new(),
@@ -202,18 +298,14 @@ impl Poller {
         self.et = if poll_semantics { 0 } else { REG_ET };
     }
 
+    /// The slot of `fd`, creating it; `None` if that cannot be allocated.
     #[inline]
-    /// The slot of `fd`, growing the table; `None` if that cannot be allocated.
     pub(crate) fn slot(&mut self, fd: RawFd) -> Option<&mut FdSlot> {
         let i = fd as usize;
-        if i >= self.fds.len() {
-            let n = (i + 1).max(self.fds.len() * 2).max(32);
-            if self.fds.try_reserve_exact(n - self.fds.len()).is_err() {
-                return None;
-            }
-            self.fds.resize(n, FdSlot::default());
+        if self.fds.get(i).is_none() && !self.fds.ensure(i) {
+            return None;
         }
-        Some(&mut self.fds[i])
+        self.fds.get_mut(i)
     }
 
     #[inline]
@@ -313,7 +405,7 @@ impl Poller {
             // libevent's evmap ignores negative fds: the event is "added" but never fires.
             return Ok(Change::Same);
         }
-        if fd as usize >= self.fds.len() {
+        if self.fds.get(fd as usize).is_none() {
             self.grow_for(fd, events)?;
         }
         let slot = &mut self.fds[fd as usize];
@@ -379,7 +471,7 @@ impl Poller {
         Ok(if changed { Change::Changed } else { Change::Same })
     }
 
-    /// Grows the fd table for a new fd beyond it.
+    /// Creates the slot of an fd the table has no page for.
     #[cold]
     #[inline(never)]
     fn grow_for(&mut self, fd: RawFd, events: c_short) -> Result<(), ()> {
@@ -387,7 +479,7 @@ impl Poller {
             // libevent's fd map refuses to grow past INT_MAX bytes of pointers: a silent -1.
             return Err(());
         }
-        if fd as usize >= self.fds.len().max(CHECKED_FD_FROM) {
+        if fd as usize >= self.fds.covered().max(CHECKED_FD_FROM) {
             // A new fd far beyond the table: make sure it exists before sizing the table for
             // it (a garbage fd must cost a warning, not gigabytes). Below that, a table of
             // at most 1 MiB is grown without a system call, and epoll_ctl reports a bad fd
@@ -509,15 +601,18 @@ impl Poller {
         self.epfd = poll.as_raw_fd();
         self.poll = poll;
         self.waker = None;
-        for fd in 0..self.fds.len() {
-            let s = &mut self.fds[fd];
+        let mut with_events = Vec::new();
+        for (fd, s) in self.fds.iter_mut() {
             if s.refused() {
                 continue;
             }
             s.registered = 0;
             if s.nevents() > 0 {
-                let _ = self.sync(fd as RawFd);
+                with_events.push(fd as RawFd);
             }
+        }
+        for fd in with_events {
+            let _ = self.sync(fd);
         }
         Ok(())
     }
@@ -557,7 +652,7 @@ impl Poller {
         self.nval.clear();
         let mut pfds = std::mem::take(&mut self.pfds);
         pfds.clear();
-        for (fd, s) in self.fds.iter().enumerate() {
+        for (fd, s) in self.fds.iter() {
             if s.registered != 0 {
                 pfds.push(libc::pollfd { fd: fd as RawFd, events: 0, revents: 0 });
             }
@@ -617,6 +712,21 @@ mod tests {
                 assert_eq!(Poller::epoll_to_ev(what), reference(what), "bits {what:#x}");
             }
         }
+    }
+
+    #[test]
+    fn fd_table_pages_appear_on_demand_and_iterate_in_fd_order() {
+        let mut t = FdTable::default();
+        assert!(t.get(5).is_none());
+        assert!(t.ensure(1000));
+        assert!(t.get(5).is_none(), "page 0 is not allocated by fd 1000");
+        assert!(t.ensure(5));
+        t[1000].nread = 1;
+        t[5].nwrite = 2;
+        let used: Vec<(usize, u16, u16)> =
+            t.iter().filter(|(_, s)| s.nevents() > 0).map(|(fd, s)| (fd, s.nread, s.nwrite)).collect();
+        assert_eq!(used, vec![(5, 0, 2), (1000, 1, 0)]);
+        assert!(t.covered() > 1000);
     }
 
     #[test]
