@@ -34,7 +34,7 @@ CC=${CC:-cc}
 REPS=${BENCH_REPS:-4}
 METRIC=${BENCH_METRIC:-cpu}
 case $METRIC in cpu|wall) ;; *) echo "bench: BENCH_METRIC must be cpu or wall" >&2; exit 1;; esac
-BENCHES=(dispatch cascade timers buffer)
+BENCHES=(dispatch cascade timers buffer eventmem)
 CFLAGS_COMMON="-O2 -Wall"
 
 # Keep build/bench/cg and instr.txt (bench/instr.sh) and, for a build-only
@@ -188,6 +188,14 @@ if [ "${BENCH_SYSCALLS:-1}" != 0 ] && command -v strace >/dev/null; then
 	done
 fi
 
+# Quantities other than times ("<label> value=V unit=U", e.g. bench_eventmem's
+# bytes per event): the median over repetitions, in a table of their own.
+for lib in libevent evshim; do
+	for b in "${BENCHES[@]}"; do
+		cat "$OUT"/raw/"$b".$lib.* 2>/dev/null | grep ' value=' | sed "s/^/$lib /"
+	done
+done >"$OUT/raw/values"
+
 # Pair lines on their label (everything before usec_per_run=) and take the
 # median over repetitions.
 for lib in libevent evshim; do
@@ -244,6 +252,40 @@ END {
 	}
 	if (nr) printf "geometric mean of evshim/libevent (%s time) over %d workloads: %.2f\n", metric, nr, exp(lsum / nr)
 }' "$OUT/raw/all" | tee "$OUT/results.txt"
+
+if [ -s "$OUT/raw/values" ]; then
+	echo
+	awk -v md="$OUT/results.md" '
+	function median(s,   a, n, i, j, t) {
+		n = split(s, a, " ")
+		for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+		return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function fmt(x) { return x == "" ? "-" : sprintf("%.1f", x) }
+	{
+		lib = $1; key = ""; v = ""; u = ""
+		for (f = 2; f <= NF; f++) {
+			if ($f ~ /^value=/) v = substr($f, 7)
+			else if ($f ~ /^unit=/) u = substr($f, 6)
+			else key = key (key == "" ? "" : " ") $f
+		}
+		if (!(key in seen)) { seen[key] = 1; order[++nk] = key }
+		unit[key] = u; vals[lib, key] = vals[lib, key] " " v
+	}
+	END {
+		w = 10; for (i = 1; i <= nk; i++) if (length(order[i]) > w) w = length(order[i])
+		printf "%-*s %14s %14s %8s\n", w, "quantity (median)", "libevent", "evshim", "ev/le"
+		printf "\n| quantity | unit | libevent | evshim | evshim/libevent |\n|---|---|---:|---:|---:|\n" >> md
+		for (i = 1; i <= nk; i++) {
+			k = order[i]
+			le = (("libevent", k) in vals) ? median(vals["libevent", k]) : ""
+			ev = (("evshim", k) in vals) ? median(vals["evshim", k]) : ""
+			r = (le != "" && ev != "" && le > 0) ? sprintf("%.2f", ev / le) : "-"
+			printf "%-*s %14s %14s %8s  %s\n", w, k, fmt(le), fmt(ev), r, unit[k]
+			printf "| `%s` | %s | %s | %s | %s |\n", k, unit[k], fmt(le), fmt(ev), r >> md
+		}
+	}' "$OUT/raw/values" | tee -a "$OUT/results.txt"
+fi
 
 {
 	echo
