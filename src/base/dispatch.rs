@@ -298,19 +298,11 @@ unsafe fn process_single_queue(b: &EventBase, q: usize, max: c_int, endtime: Opt
                 }
                 i.current_event = evcb;
                 i.current_event_waiters = 0;
-                match closure {
-                    EV_CLOSURE_EVENT_PERSIST => persist_closure(b, ev),
-                    EV_CLOSURE_EVENT => {
-                        let cb = (*ev).callback();
-                        let (fd, res, arg) = ((*ev).ev_fd, (*ev).ev_res, (*ev).ev_evcallback.evcb_arg);
-                        b.release();
-                        if let Some(f) = cb {
-                            f(fd, res, arg);
-                        }
-                    }
-                    EV_CLOSURE_EVENT_SIGNAL => signal_closure(b, ev),
-                    EV_CLOSURE_CB_SELF | EV_CLOSURE_CB_FINALIZE => run_callback_closure(b, evcb, closure),
-                    _ => run_event_finalizer(b, ev, closure),
+                if closure == EV_CLOSURE_EVENT_PERSIST {
+                    // (Tested first: the common case.)
+                    persist_closure(b, ev);
+                } else {
+                    run_event_closure(b, evcb, ev, closure);
                 }
             }
         }
@@ -344,6 +336,27 @@ unsafe fn process_single_queue(b: &EventBase, q: usize, max: c_int, endtime: Opt
         }
     }
     count
+}
+
+/// The closures of events other than persistent ones. Returns with the lock released.
+#[inline]
+unsafe fn run_event_closure(b: &EventBase, evcb: *mut event_callback, ev: *mut Event, closure: u8) {
+    // SAFETY: lock held; `ev` was just dequeued and is live until its callback runs.
+    unsafe {
+        match closure {
+            EV_CLOSURE_EVENT => {
+                let cb = (*ev).callback();
+                let (fd, res, arg) = ((*ev).ev_fd, (*ev).ev_res, (*ev).ev_evcallback.evcb_arg);
+                b.release();
+                if let Some(f) = cb {
+                    f(fd, res, arg);
+                }
+            }
+            EV_CLOSURE_EVENT_SIGNAL => signal_closure(b, ev),
+            EV_CLOSURE_CB_SELF | EV_CLOSURE_CB_FINALIZE => run_callback_closure(b, evcb, closure),
+            _ => run_event_finalizer(b, ev, closure),
+        }
+    }
 }
 
 /// The closures of callbacks that are not events (deferred callbacks, finalizers of

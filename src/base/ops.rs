@@ -410,7 +410,7 @@ impl Inner {
 
     /// `event_active_nolock_(ev, res, 1)` for an event on an fd list: inline for the usual
     /// case (not active, not finalizing, not a signal event), else the general path.
-    #[inline]
+    #[inline(always)]
     unsafe fn activate_io(&mut self, ev: *mut Event, evs: c_short, res: c_short) {
         // SAFETY: `ev` is live (on an fd list); lock held.
         unsafe {
