@@ -5,6 +5,7 @@
 //!   arguments, convert, and call the safe core. Nothing else crosses the C boundary.
 //! - [`base`]: the event loop (`struct event_base`), events, timers, signals, the poller.
 //! - [`buffer`]: `struct evbuffer`.
+//! - [`listener`]: `struct evconnlistener`.
 //! - [`log`], [`mm`], [`sync`]: libevent's logging policy, allocator hooks, and locks.
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types)]
@@ -19,6 +20,8 @@ compile_error!("evshim must be built with panic = \"abort\" (use `make`, or `mak
 pub mod base;
 pub mod buffer;
 pub mod ffi;
+pub mod listener;
+mod loadguard;
 pub mod log;
 pub mod mm;
 pub mod sync;

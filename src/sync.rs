@@ -65,28 +65,61 @@ pub fn use_pthreads() {
     ENABLED.store(true, Ordering::Release);
 }
 
+impl evthread_lock_callbacks {
+    fn same(&self, o: &Self) -> bool {
+        self.lock_api_version == o.lock_api_version
+            && self.supported_locktypes == o.supported_locktypes
+            && self.alloc.map(|f| f as usize) == o.alloc.map(|f| f as usize)
+            && self.free.map(|f| f as usize) == o.free.map(|f| f as usize)
+            && self.lock.map(|f| f as usize) == o.lock.map(|f| f as usize)
+            && self.unlock.map(|f| f as usize) == o.unlock.map(|f| f as usize)
+    }
+}
+
+impl evthread_condition_callbacks {
+    fn same(&self, o: &Self) -> bool {
+        self.condition_api_version == o.condition_api_version
+            && self.alloc_condition.map(|f| f as usize) == o.alloc_condition.map(|f| f as usize)
+            && self.free_condition.map(|f| f as usize) == o.free_condition.map(|f| f as usize)
+            && self.signal_condition.map(|f| f as usize) == o.signal_condition.map(|f| f as usize)
+            && self.wait_condition.map(|f| f as usize) == o.wait_condition.map(|f| f as usize)
+    }
+}
+
 /// `evthread_set_lock_callbacks`: `None` disables (libevent allows that only before any
-/// lock was made; we simply stop locking new objects).
-pub fn set_lock_callbacks(cbs: Option<evthread_lock_callbacks>) {
+/// lock was made; we simply stop locking new objects). Returns false, changing nothing, when
+/// other callbacks (or `evthread_use_pthreads`'s) are already installed: libevent refuses a
+/// change and accepts the same callbacks again.
+pub fn set_lock_callbacks(cbs: Option<evthread_lock_callbacks>) -> bool {
     let mut b = BACKEND.lock().unwrap_or_else(|e| e.into_inner());
-    match cbs {
-        Some(c) => {
-            let cond = if let Backend::User(_, cond) = *b { cond } else { None };
-            *b = Backend::User(c, cond);
+    match (cbs, *b) {
+        (Some(c), Backend::User(l, _)) => l.same(&c),
+        (Some(_), Backend::Pthreads) => false,
+        (Some(c), Backend::Off) => {
+            *b = Backend::User(c, None);
             ENABLED.store(true, Ordering::Release);
+            true
         }
-        None => {
+        (None, _) => {
             *b = Backend::Off;
             ENABLED.store(false, Ordering::Release);
+            true
         }
     }
 }
 
-/// `evthread_set_condition_callbacks`.
-pub fn set_condition_callbacks(cbs: Option<evthread_condition_callbacks>) {
+/// `evthread_set_condition_callbacks`; false (nothing changed) when other condition
+/// callbacks are already installed, as for the lock callbacks.
+pub fn set_condition_callbacks(cbs: Option<evthread_condition_callbacks>) -> bool {
     let mut b = BACKEND.lock().unwrap_or_else(|e| e.into_inner());
-    if let Backend::User(l, _) = *b {
-        *b = Backend::User(l, cbs);
+    match (cbs, *b) {
+        (Some(c), Backend::User(_, Some(old))) => old.same(&c),
+        (Some(_), Backend::Pthreads) => false,
+        (cbs, Backend::User(l, _)) => {
+            *b = Backend::User(l, cbs);
+            true
+        }
+        _ => true,
     }
 }
 

@@ -135,6 +135,8 @@ struct evbuffer_cb_entry;
 
 struct evbuffer_file_segment;
 
+struct evconnlistener;
+
 struct event_base;
 
 struct event_config;
@@ -245,6 +247,10 @@ typedef void (*event_callback_fn)(evutil_socket_t, short, void*);
 typedef void (*event_finalize_callback_fn)(struct event*, void*);
 
 typedef int (*event_base_foreach_event_cb)(const struct event_base*, const struct event*, void*);
+
+typedef void (*evconnlistener_cb)(struct evconnlistener*, evutil_socket_t, struct sockaddr*, int, void*);
+
+typedef void (*evconnlistener_errorcb)(struct evconnlistener*, void*);
 
 struct evthread_lock_callbacks {
         int lock_api_version;
@@ -526,6 +532,24 @@ int event_priority_init(int npriorities);
 void event_set(struct event *ev, evutil_socket_t fd, short events, void (*cb)(evutil_socket_t, short, void*), void *arg);
 
 const char *evshim_get_version(void);
+
+struct evconnlistener *evconnlistener_new(struct event_base *base, evconnlistener_cb cb, void *ptr, unsigned int flags, int backlog, evutil_socket_t fd);
+
+struct evconnlistener *evconnlistener_new_bind(struct event_base *base, evconnlistener_cb cb, void *ptr, unsigned int flags, int backlog, const struct sockaddr *sa, int socklen);
+
+void evconnlistener_free(struct evconnlistener *lev);
+
+int evconnlistener_enable(struct evconnlistener *lev);
+
+int evconnlistener_disable(struct evconnlistener *lev);
+
+struct event_base *evconnlistener_get_base(struct evconnlistener *lev);
+
+evutil_socket_t evconnlistener_get_fd(struct evconnlistener *lev);
+
+void evconnlistener_set_cb(struct evconnlistener *lev, evconnlistener_cb cb, void *arg);
+
+void evconnlistener_set_error_cb(struct evconnlistener *lev, evconnlistener_errorcb errorcb);
 
 int evthread_set_lock_callbacks(const struct evthread_lock_callbacks *cbs);
 

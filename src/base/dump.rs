@@ -76,9 +76,17 @@ impl EventBase {
 }
 
 impl Inner {
-    /// Every non-internal event that is added or active, as `event_base_foreach_event`
-    /// visits them: inserted (fd, then signals), then timeout-only, then active-only.
+    /// Every event that is added or active, as `event_base_foreach_event` visits them:
+    /// inserted (fd, then signals), then timeout-only, then active-only. evshim's own
+    /// [`EVLIST_X_HIDDEN`] events, which libevent does not have, are left out.
     pub(crate) fn collect_events(&self) -> Vec<*mut Event> {
+        let mut v = self.collect_all_events();
+        // SAFETY: events known to the base are live while they are added or queued.
+        v.retain(|&e| unsafe { (*e).flags() } & EVLIST_X_HIDDEN == 0);
+        v
+    }
+
+    pub(super) fn collect_all_events(&self) -> Vec<*mut Event> {
         let mut v = Vec::new();
         for (_, s) in self.poller.fds.iter() {
             let mut ev = s.head;

@@ -134,6 +134,13 @@ pub(crate) const EVLIST_FINALIZING: c_short = 0x40;
 pub(crate) const EVLIST_INIT: c_short = 0x80;
 #[allow(dead_code)]
 pub(crate) const EVLIST_ALL: c_short = 0xff;
+// evshim's own flags, above libevent's byte (`event_pending` and the dumps mask them off).
+/// The event belongs to an object that does its fd's I/O itself (a listener): the poller
+/// registers the fd edge-triggered and the owner tracks readiness (poller.rs).
+pub(crate) const EVLIST_X_OWN_IO: c_short = 0x1000;
+/// An internal event of evshim's that libevent has no counterpart for (a listener's back-off
+/// timer): `event_base_foreach_event` and `event_base_dump_events` skip it.
+pub(crate) const EVLIST_X_HIDDEN: c_short = 0x2000;
 
 // Closure kinds (`evcb_closure`), libevent's values.
 pub(crate) const EV_CLOSURE_EVENT: u8 = 0;

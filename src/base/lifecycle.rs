@@ -242,11 +242,13 @@ impl EventBase {
         let i = unsafe { b.inner() };
         // Delete every event, as libevent does: afterwards the program's events are plain
         // "initialized, not pending" ones (so that event_del/event_free on them, even after
-        // this, touch nothing of the base's).
-        for ev in i.collect_events() {
+        // this, touch nothing of the base's). Hidden internal events (a listener's back-off
+        // timer) belong to objects that outlive the base in the same way.
+        for ev in i.collect_all_events() {
             // SAFETY: events known to the base are live.
             unsafe {
-                if (*ev).flags() & EVLIST_INTERNAL == 0 {
+                let f = (*ev).flags();
+                if f & EVLIST_INTERNAL == 0 || f & EVLIST_X_HIDDEN != 0 {
                     let _ = i.del_nolock(ev, DelMode::EvenIfFinalizing);
                 }
             }

@@ -34,6 +34,34 @@ impl EventBase {
         r
     }
 
+    /// `event_add` (no timeout) for an [`EVLIST_X_OWN_IO`] event, whose owner needs the
+    /// kernel to report the fd if it is ready right now: a fresh epoll registration does that
+    /// by itself; an existing one (another event on the fd, or the event already added) is
+    /// re-armed ([`Poller::rearm`](super::poller::Poller::rearm)).
+    ///
+    /// # Safety
+    /// `ev` is a live I/O event assigned to this base.
+    pub(crate) unsafe fn add_own_io(&self, ev: *mut Event) -> c_int {
+        self.acquire();
+        // SAFETY: lock held; `ev` live per the caller.
+        let i = unsafe { self.inner() };
+        // SAFETY: `ev` live per the caller.
+        let fd = unsafe { (*ev).ev_fd };
+        let was_registered = i.poller.slot_ref(fd).is_some_and(|s| s.is_registered());
+        // SAFETY: lock held; `ev` live.
+        let r = unsafe { i.add_nolock(ev, None, false) };
+        if r == 0 && was_registered {
+            i.poller.rearm(fd);
+        }
+        self.release();
+        r
+    }
+
+    /// Re-arms `fd` (see [`Poller::rearm`](super::poller::Poller::rearm)).
+    pub(crate) fn rearm_fd(&self, fd: c_int) {
+        self.with(|i| i.poller.rearm(fd));
+    }
+
     /// `event_del*`.
     ///
     /// # Safety

@@ -23,6 +23,12 @@
 //!
 //! fds that epoll refuses (regular files, /dev/null: `EPERM`) behave as under libevent's poll
 //! backend: always ready for what their events wait for.
+//!
+//! fds whose I/O evshim does itself (a listener's socket) carry events marked
+//! [`EVLIST_X_OWN_IO`]: while only such events wait on an fd it is registered edge-triggered
+//! whatever the method, and the owner tracks readiness itself (reading until `EAGAIN`, or
+//! calling [`Poller::rearm`] when it stops short). Their `ev_events` stay what libevent's
+//! would be, so `event_base_foreach_event` and friends show libevent's flags.
 
 use std::ffi::c_short;
 use std::io;
@@ -50,6 +56,9 @@ const REG_ET: u8 = 0x08;
 const ST_ET: u8 = 0x01;
 /// epoll refused the fd: it is reported as "always ready".
 const ST_REFUSED: u8 = 0x02;
+/// Every event on the fd (at least one) is marked [`EVLIST_X_OWN_IO`]: registered
+/// edge-triggered whatever libevent's flags say (module docs).
+const ST_OWN_ONLY: u8 = 0x04;
 
 /// Per-fd state, indexed by fd (no hashing on the hot path). 16 bytes: the table is sized
 /// by the highest fd, like libevent's fd map (8 bytes per fd there, plus a 16-byte
@@ -81,6 +90,12 @@ impl FdSlot {
     #[inline]
     fn refused(&self) -> bool {
         self.state & ST_REFUSED != 0
+    }
+
+    /// Registered with epoll (not refused, some events).
+    #[inline]
+    pub(crate) fn is_registered(&self) -> bool {
+        self.registered != 0
     }
 
     #[inline]
@@ -323,8 +338,15 @@ impl Poller {
             | (if s.nwrite != 0 { REG_OUT } else { 0 })
             | (if s.nclose != 0 { REG_RDHUP } else { 0 });
         let m = kinds & self.kinds;
-        if m != 0 && s.state & ST_ET != 0 {
-            m | self.et
+        let et = if s.state & ST_OWN_ONLY != 0 {
+            REG_ET
+        } else if s.state & ST_ET != 0 {
+            self.et
+        } else {
+            0
+        };
+        if m != 0 {
+            m | et
         } else {
             m
         }
@@ -420,6 +442,10 @@ impl Poller {
             }
         }
         let saved = *slot;
+        // SAFETY: live per the caller.
+        let own = unsafe { (*ev).flags() } & EVLIST_X_OWN_IO != 0;
+        let was_own_only = slot.state & ST_OWN_ONLY != 0;
+        let own_only = own && (slot.head.is_null() || was_own_only);
         // libevent counts in ints and refuses a count above 0xffff.
         let mut res = false;
         let mut full = false;
@@ -444,14 +470,19 @@ impl Poller {
             return Err(());
         }
         let mut changed = false;
-        if res {
-            // Only a kind going from 0 to 1 changes the registration (and its ET-ness).
-            slot.state = (slot.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 };
+        if res || own_only != was_own_only {
+            // Only a kind going from 0 to 1 changes libevent's registration (and its
+            // ET-ness); an own-I/O fd getting another kind of event changes ours.
+            if res {
+                slot.state = (slot.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 };
+            }
+            slot.state = (slot.state & !ST_OWN_ONLY) | if own_only { ST_OWN_ONLY } else { 0 };
             match self.sync(fd) {
                 Ok(c) => changed = c,
                 Err(e) => {
+                    let want = self.mask_of(&self.fds[fd as usize]);
                     self.fds[fd as usize] = saved;
-                    self.warn_ctl_failed(fd, events, &saved, &e);
+                    self.warn_ctl_failed(fd, events, &saved, want, &e);
                     return Err(());
                 }
             }
@@ -502,24 +533,15 @@ impl Poller {
     }
 
     /// libevent's epoll backend message for a failed change: `old` is the slot before the
-    /// add.
+    /// add, `want` the mask that was refused.
     #[cold]
     #[inline(never)]
-    fn warn_ctl_failed(&self, fd: RawFd, events: c_short, old: &FdSlot, e: &io::Error) {
+    fn warn_ctl_failed(&self, fd: RawFd, events: c_short, old: &FdSlot, want: u8, e: &io::Error) {
         let op = if old.registered == 0 { "ADD" } else { "MOD" };
-        let (r, w, c) = (events & EV_READ != 0, events & EV_WRITE != 0, events & EV_CLOSED != 0);
-        let new = FdSlot {
-            nread: old.nread + r as u16,
-            nwrite: old.nwrite + w as u16,
-            nclose: old.nclose + c as u16,
-            state: (old.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 },
-            ..*old
-        };
-        let want = epoll_bits(self.mask_of(&new)) as i32;
         let oldev = (if old.nread > 0 { EV_READ } else { 0 })
             | (if old.nwrite > 0 { EV_WRITE } else { 0 })
             | (if old.nclose > 0 { EV_CLOSED } else { 0 });
-        self.warn_change_failed(op, want, fd, events, oldev, e.raw_os_error().unwrap_or(0));
+        self.warn_change_failed(op, epoll_bits(want) as i32, fd, events, oldev, e.raw_os_error().unwrap_or(0));
     }
 
     /// The text of libevent's `PRINT_CHANGES` for a failed change, then strerror.
@@ -549,6 +571,9 @@ impl Poller {
             return Change::Same;
         }
         let Some(slot) = self.fds.get_mut(fd as usize) else { return Change::Same };
+        // SAFETY: live per the caller.
+        let own = unsafe { (*ev).flags() } & EVLIST_X_OWN_IO != 0;
+        let was_own_only = slot.state & ST_OWN_ONLY != 0;
         // SAFETY: as above; `le_prev` is the previous element or NULL.
         unsafe {
             let io = (*ev).ev_.ev_io.ev_io_next;
@@ -575,13 +600,31 @@ impl Poller {
             slot.nclose -= 1;
             res |= slot.nclose == 0;
         }
-        if !res {
+        let own_only = if own {
+            was_own_only && !slot.head.is_null()
+        } else {
+            // Whether only own-I/O events remain (the list is short; usually empty).
+            let mut e = slot.head;
+            let mut all_own = !e.is_null();
+            while all_own && !e.is_null() {
+                // SAFETY: list members are live events.
+                unsafe {
+                    all_own = (*e).flags() & EVLIST_X_OWN_IO != 0;
+                    e = (*e).ev_.ev_io.ev_io_next.le_next;
+                }
+            }
+            all_own
+        };
+        if !res && own_only == was_own_only {
             // Every kind still has events: the registration stays.
             return Change::Same;
         }
-        // As libevent's epoll backend: the re-registration carries the deleted event's
-        // edge-triggeredness.
-        slot.state = (slot.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 };
+        slot.state = (slot.state & !ST_OWN_ONLY) | if own_only { ST_OWN_ONLY } else { 0 };
+        if res {
+            // As libevent's epoll backend: the re-registration carries the deleted event's
+            // edge-triggeredness.
+            slot.state = (slot.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 };
+        }
         if slot.nevents() == 0 && slot.refused() {
             slot.state &= !ST_REFUSED;
             if let Some(i) = self.refused.iter().position(|&f| f == fd) {
@@ -592,6 +635,17 @@ impl Poller {
         match self.sync(fd) {
             Ok(true) => Change::Changed,
             _ => Change::Same,
+        }
+    }
+
+    /// Re-arms `fd`'s registration unchanged (`EPOLL_CTL_MOD`): the kernel queues the fd
+    /// again if it is ready now, and wakes a thread blocked in `epoll_wait`. For an owner of
+    /// an edge-triggered fd that stopped before `EAGAIN` and must hear of it again, as a
+    /// level-triggered registration would have (see [`EVLIST_X_OWN_IO`]).
+    pub(crate) fn rearm(&mut self, fd: RawFd) {
+        let Some(s) = self.slot_ref(fd) else { return };
+        if s.registered != 0 && !s.refused() {
+            let _ = self.ctl(libc::EPOLL_CTL_MOD, fd, s.registered);
         }
     }
 
@@ -727,6 +781,80 @@ mod tests {
             t.iter().filter(|(_, s)| s.nevents() > 0).map(|(fd, s)| (fd, s.nread, s.nwrite)).collect();
         assert_eq!(used, vec![(5, 0, 2), (1000, 1, 0)]);
         assert!(t.covered() > 1000);
+    }
+
+    fn make_event(fd: RawFd, own: bool) -> Box<event> {
+        // SAFETY: an all-zero `struct event` is a valid unassigned event.
+        let mut ev: Box<event> = Box::new(unsafe { std::mem::zeroed() });
+        ev.ev_fd = fd;
+        ev.ev_events = EV_READ | EV_PERSIST;
+        ev.ev_evcallback.evcb_flags = EVLIST_INIT | if own { EVLIST_X_OWN_IO } else { 0 };
+        ev
+    }
+
+    /// The fds `epoll_wait` reports right now (timeout 0).
+    fn reported(p: &Poller) -> Vec<RawFd> {
+        let mut buf = [libc::epoll_event { events: 0, u64: 0 }; 8];
+        // SAFETY: `buf` holds 8 entries.
+        let n = unsafe { libc::epoll_wait(p.epfd, buf.as_mut_ptr(), 8, 0) };
+        buf[..n.max(0) as usize].iter().map(|e| e.u64 as RawFd).collect()
+    }
+
+    #[test]
+    fn own_io_fd_is_edge_triggered_while_alone_and_rearm_reports_it_again() {
+        let mut p = Poller::new().unwrap();
+        let [a, b] = crate::util::sock::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0).unwrap();
+        let mut own = make_event(a, true);
+        let mut other = make_event(a, false);
+        let reg = |p: &Poller| epoll_bits(p.fds[a as usize].registered);
+        const IN: u32 = libc::EPOLLIN as u32;
+        const ET: u32 = libc::EPOLLET as u32;
+        // SAFETY: live events, each added once and deleted once below.
+        unsafe {
+            p.add(&mut *own).unwrap();
+            assert_eq!(reg(&p), IN | ET);
+            p.add(&mut *other).unwrap();
+            assert_eq!(reg(&p), IN, "a level-triggered event keeps its semantics");
+            p.del(&mut *other);
+            assert_eq!(reg(&p), IN | ET);
+        }
+        // SAFETY: a one-byte write from a valid buffer.
+        assert_eq!(unsafe { libc::write(b, b"x".as_ptr().cast(), 1) }, 1);
+        assert_eq!(reported(&p), vec![a]);
+        assert!(reported(&p).is_empty(), "edge-triggered: reported once");
+        p.rearm(a);
+        assert_eq!(reported(&p), vec![a], "re-armed while ready: reported again");
+        assert!(reported(&p).is_empty());
+        // Deleting drops the registration; adding again re-polls the fd (no new edge needed).
+        // SAFETY: `own` is on the list.
+        unsafe { p.del(&mut *own) };
+        assert_eq!(reg(&p), 0);
+        // SAFETY: `own` is live and off the list.
+        unsafe { p.add(&mut *own).unwrap() };
+        assert_eq!(reported(&p), vec![a]);
+        // SAFETY: on the list.
+        unsafe { p.del(&mut *own) };
+        crate::util::sock::close(a);
+        crate::util::sock::close(b);
+    }
+
+    #[test]
+    fn plain_fd_is_level_triggered_and_reported_every_turn() {
+        let mut p = Poller::new().unwrap();
+        let [a, b] = crate::util::sock::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0).unwrap();
+        let mut ev = make_event(a, false);
+        // SAFETY: live event, added and deleted once.
+        unsafe { p.add(&mut *ev).unwrap() };
+        assert_eq!(epoll_bits(p.fds[a as usize].registered), libc::EPOLLIN as u32);
+        // SAFETY: a one-byte write from a valid buffer.
+        assert_eq!(unsafe { libc::write(b, b"x".as_ptr().cast(), 1) }, 1);
+        assert_eq!(reported(&p), vec![a]);
+        assert_eq!(reported(&p), vec![a], "level-triggered: reported while readable");
+        // SAFETY: on the list.
+        unsafe { p.del(&mut *ev) };
+        assert!(reported(&p).is_empty());
+        crate::util::sock::close(a);
+        crate::util::sock::close(b);
     }
 
     #[test]

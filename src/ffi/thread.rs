@@ -28,7 +28,10 @@ pub unsafe extern "C" fn evthread_set_lock_callbacks(cbs: *const evthread_lock_c
     if c.alloc.is_none() || c.free.is_none() || c.lock.is_none() || c.unlock.is_none() {
         return -1;
     }
-    crate::sync::set_lock_callbacks(Some(c));
+    if !crate::sync::set_lock_callbacks(Some(c)) {
+        crate::ev_warn!("Can't change lock callbacks once they have been initialized.");
+        return -1;
+    }
     0
 }
 
@@ -42,14 +45,18 @@ pub unsafe extern "C" fn evthread_set_condition_callbacks(cbs: *const evthread_c
     }
     // SAFETY: readable per the caller.
     let c = unsafe { *cbs };
+    // Incomplete callbacks are ignored, and still succeed, as in libevent.
     if c.alloc_condition.is_none()
         || c.free_condition.is_none()
         || c.signal_condition.is_none()
         || c.wait_condition.is_none()
     {
+        return 0;
+    }
+    if !crate::sync::set_condition_callbacks(Some(c)) {
+        crate::ev_warn!("Can't change condition callbacks once they have been initialized.");
         return -1;
     }
-    crate::sync::set_condition_callbacks(Some(c));
     0
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # evshim's ABI check against Debian's libevent 2.1.12 (run by `make test`):
 #  1. prototypes: every function in our generated header (plus the hand-written C-variadic
-#     ones) is declared a second time after Debian's <event2/*.h> in one translation unit;
-#     the C compiler rejects any difference ("conflicting types") under -Wall -Werror;
+#     ones), and every callback typedef, is declared a second time after Debian's
+#     <event2/*.h> in one translation unit; the C compiler rejects any difference
+#     ("conflicting types") under -Wall -Werror;
 #  2. coverage: every libevent function of the headers we claim complete is exported by
 #     build/lib/libevent-2.1.so.7 and declared in our headers;
 #  3. layout and constants: one program prints struct sizes/offsets, another every constant's
@@ -12,7 +13,7 @@
 # ABI_HEADERS lists the headers evshim claims complete.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ABI_HEADERS=${ABI_HEADERS:-"event event_compat util thread buffer buffer_compat"}
+ABI_HEADERS=${ABI_HEADERS:-"event event_compat util thread buffer buffer_compat listener"}
 SYS=${SYSTEM_INCLUDE:-/usr/include}
 out=build/abi
 rm -rf "$out"; mkdir -p "$out"
@@ -26,7 +27,9 @@ fi
 # 1. Prototypes.
 gen=include/event2/evshim_generated.h
 {
-  echo "/* Our prototypes, extracted from $gen and the hand-written variadic ones. */"
+  echo "/* Our prototypes, extracted from $gen and the hand-written variadic ones, and our"
+  echo " * callback typedefs (C11 lets a typedef be repeated only with the identical type). */"
+  grep '^typedef' "$gen"
   awk '/^extern "C" \{/ { infn = 1; next } infn && /^#ifdef __cplusplus/ { infn = 0 } infn && !/^#/' "$gen"
   grep -h -E '^[a-z].*\(.*, \.\.\.\)' include/event2/*.h | sed 's/$/;/'
 } > "$out/our_prototypes.h"
@@ -35,8 +38,9 @@ gen=include/event2/evshim_generated.h
   echo "#include \"our_prototypes.h\""
 } > "$out/prototypes.c"
 if cc -std=gnu11 -Wall -Wextra -Werror -Wno-array-parameter -fsyntax-only -I "$SYS" -I "$out" "$out/prototypes.c" 2> "$out/prototypes.err"; then
-  n=$(grep -c '(' "$out/our_prototypes.h" || true)
-  echo "abi: prototypes: all $n identical to libevent's declarations"
+  n=$(grep -v -E '^(typedef|/\*| \*)' "$out/our_prototypes.h" | grep -c '(' || true)
+  t=$(grep -c '^typedef' "$out/our_prototypes.h" || true)
+  echo "abi: prototypes: all $n identical to libevent's declarations, and all $t callback typedefs"
 else
   echo "abi: FAIL: prototypes differ from libevent's:"; grep -E 'error|note' "$out/prototypes.err" | head -40; fail=1
 fi
