@@ -59,6 +59,9 @@ const ST_REFUSED: u8 = 0x02;
 /// Every event on the fd (at least one) is marked [`EVLIST_X_OWN_IO`]: registered
 /// edge-triggered whatever libevent's flags say (module docs).
 const ST_OWN_ONLY: u8 = 0x04;
+/// An own-I/O event was added since the fd last had no events: only such fds need the
+/// `ST_OWN_ONLY` bookkeeping (plain fds skip it with one test).
+const ST_HAS_OWN: u8 = 0x08;
 
 /// Per-fd state, indexed by fd (no hashing on the hot path). 16 bytes: the table is sized
 /// by the highest fd, like libevent's fd map (8 bytes per fd there, plus a 16-byte
@@ -200,6 +203,45 @@ impl std::ops::IndexMut<usize> for FdTable {
     }
 }
 
+/// `ST_OWN_ONLY` before and after adding an event (`own`: marked `EVLIST_X_OWN_IO`) to a
+/// slot that has or gets own-I/O events; notes `ST_HAS_OWN`.
+#[cold]
+fn own_only_after_add(slot: &mut FdSlot, own: bool) -> (bool, bool) {
+    let was = slot.state & ST_OWN_ONLY != 0;
+    if own {
+        slot.state |= ST_HAS_OWN;
+    }
+    (was, own && (slot.head.is_null() || was))
+}
+
+/// `ST_OWN_ONLY` before and after an event left a slot with own-I/O events (the event is
+/// already unlinked); clears `ST_HAS_OWN` when no event is left.
+#[cold]
+fn own_only_after_del(slot: &mut FdSlot, own: bool) -> (bool, bool) {
+    let was = slot.state & ST_OWN_ONLY != 0;
+    if slot.head.is_null() {
+        slot.state &= !ST_HAS_OWN;
+        return (was, false);
+    }
+    if own {
+        // Removing an own-I/O event cannot leave only own-I/O events behind unless there
+        // were only such events before.
+        return (was, was);
+    }
+    // A plain event left: are the rest (a short list) all own-I/O events?
+    let mut e = slot.head;
+    while !e.is_null() {
+        // SAFETY: list members are live events.
+        unsafe {
+            if (*e).flags() & EVLIST_X_OWN_IO == 0 {
+                return (was, false);
+            }
+            e = (*e).ev_.ev_io.ev_io_next.le_next;
+        }
+    }
+    (was, true)
+}
+
 /// The five epoll result bits libevent's mapping looks at, packed into 0..32.
 #[inline]
 fn epoll_index(what: u32) -> usize {
@@ -338,13 +380,9 @@ impl Poller {
             | (if s.nwrite != 0 { REG_OUT } else { 0 })
             | (if s.nclose != 0 { REG_RDHUP } else { 0 });
         let m = kinds & self.kinds;
-        let et = if s.state & ST_OWN_ONLY != 0 {
-            REG_ET
-        } else if s.state & ST_ET != 0 {
-            self.et
-        } else {
-            0
-        };
+        // EPOLLET: libevent's (if the method has it), or always for an own-I/O-only fd.
+        const _: () = assert!(ST_ET << 3 == REG_ET && ST_OWN_ONLY << 1 == REG_ET);
+        let et = (((s.state & ST_ET) << 3) & self.et) | ((s.state & ST_OWN_ONLY) << 1);
         if m != 0 {
             m | et
         } else {
@@ -444,8 +482,9 @@ impl Poller {
         let saved = *slot;
         // SAFETY: live per the caller.
         let own = unsafe { (*ev).flags() } & EVLIST_X_OWN_IO != 0;
-        let was_own_only = slot.state & ST_OWN_ONLY != 0;
-        let own_only = own && (slot.head.is_null() || was_own_only);
+        // Whether the fd's events are all own-I/O ones, before and after.
+        let (was_own_only, own_only) =
+            if own || slot.state & ST_HAS_OWN != 0 { own_only_after_add(slot, own) } else { (false, false) };
         // libevent counts in ints and refuses a count above 0xffff.
         let mut res = false;
         let mut full = false;
@@ -476,7 +515,9 @@ impl Poller {
             if res {
                 slot.state = (slot.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 };
             }
-            slot.state = (slot.state & !ST_OWN_ONLY) | if own_only { ST_OWN_ONLY } else { 0 };
+            if own_only != was_own_only {
+                slot.state ^= ST_OWN_ONLY;
+            }
             match self.sync(fd) {
                 Ok(c) => changed = c,
                 Err(e) => {
@@ -573,7 +614,6 @@ impl Poller {
         let Some(slot) = self.fds.get_mut(fd as usize) else { return Change::Same };
         // SAFETY: live per the caller.
         let own = unsafe { (*ev).flags() } & EVLIST_X_OWN_IO != 0;
-        let was_own_only = slot.state & ST_OWN_ONLY != 0;
         // SAFETY: as above; `le_prev` is the previous element or NULL.
         unsafe {
             let io = (*ev).ev_.ev_io.ev_io_next;
@@ -600,26 +640,15 @@ impl Poller {
             slot.nclose -= 1;
             res |= slot.nclose == 0;
         }
-        let own_only = if own {
-            was_own_only && !slot.head.is_null()
-        } else {
-            // Whether only own-I/O events remain (the list is short; usually empty).
-            let mut e = slot.head;
-            let mut all_own = !e.is_null();
-            while all_own && !e.is_null() {
-                // SAFETY: list members are live events.
-                unsafe {
-                    all_own = (*e).flags() & EVLIST_X_OWN_IO != 0;
-                    e = (*e).ev_.ev_io.ev_io_next.le_next;
-                }
-            }
-            all_own
-        };
+        let (was_own_only, own_only) =
+            if slot.state & ST_HAS_OWN != 0 { own_only_after_del(slot, own) } else { (false, false) };
         if !res && own_only == was_own_only {
             // Every kind still has events: the registration stays.
             return Change::Same;
         }
-        slot.state = (slot.state & !ST_OWN_ONLY) | if own_only { ST_OWN_ONLY } else { 0 };
+        if own_only != was_own_only {
+            slot.state ^= ST_OWN_ONLY;
+        }
         if res {
             // As libevent's epoll backend: the re-registration carries the deleted event's
             // edge-triggeredness.
