@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 /*
  * Under valgrind --tool=callgrind --collect-atstart=no (bench/instr.sh) only
@@ -91,6 +92,33 @@ bench_median(double *v, int n)
 }
 
 /*
+ * BENCH_STRACE=1 (bench/run.sh runs each event-core binary once so under
+ * `strace -f`): a fixed number of runs, as under valgrind, and every timed
+ * section is bracketed by marker system calls that strace shows and that fail
+ * harmlessly -- write(-1, "bench:start", ...), write(-1, "bench:stop", ...),
+ * and write(-1, "bench:report <label>", ...) after each workload -- so the
+ * system calls of the timed sections can be counted per workload.
+ */
+static int bench_strace = -1;
+
+static inline int
+bench_tracing(void)
+{
+	if (bench_strace < 0) {
+		const char *t = getenv("BENCH_STRACE");
+		bench_strace = t && *t && strcmp(t, "0") != 0;
+	}
+	return bench_strace;
+}
+
+static inline void
+bench_marker(const char *what)
+{
+	if (bench_tracing())
+		(void)!write(-1, what, strlen(what));
+}
+
+/*
  * The measured section of a run is bracketed by bench_start()/bench_stop();
  * bench_stop() returns its microseconds.
  */
@@ -106,12 +134,16 @@ bench_start(void)
 	CALLGRIND_TOGGLE_COLLECT;
 	bench_cpu_t0 = bench_cpu_us();
 	bench_t0 = bench_now_us();
+	bench_marker("bench:start");
 }
 
 static inline double
 bench_stop(void)
 {
-	double t = bench_now_us() - bench_t0;
+	double t;
+
+	bench_marker("bench:stop");
+	t = bench_now_us() - bench_t0;
 	bench_last_cpu = bench_cpu_us() - bench_cpu_t0;
 	CALLGRIND_TOGGLE_COLLECT;
 	return t;
@@ -183,8 +215,9 @@ bench_measure(bench_run_fn fn, void *ctx, int min_runs, int max_runs,
 	double *v, *c, start, med;
 	int n = 0;
 
-	if (RUNNING_ON_VALGRIND) {
-		/* Instruction counting: a fixed, small number of runs. */
+	if (bench_tracing() || RUNNING_ON_VALGRIND) {
+		/* Instruction or system-call counting: a fixed, small number
+		 * of runs. */
 		const char *r = getenv("BENCH_RUNS");
 		min_runs = max_runs = r && atoi(r) > 0 ? atoi(r) : 2;
 		budget_ms = 0;
@@ -230,6 +263,12 @@ bench_report(const char *label, double usec)
 	printf("%s usec_per_run=%.1f cpu_usec_per_run=%.1f\n", label, usec,
 	    bench_cpu_median);
 	fflush(stdout);
+	if (bench_tracing()) {
+		char mark[256];
+		snprintf(mark, sizeof(mark), "bench:report %s sections=%d",
+		    label, bench_timed_sections);
+		bench_marker(mark);
+	}
 	if (RUNNING_ON_VALGRIND) {
 		char dump[256];
 		snprintf(dump, sizeof(dump), "%s sections=%d", label,

@@ -15,6 +15,8 @@
 #   BENCH_QUICK=1      fewer runs per workload (smoke run, noisy numbers)
 #   BENCH_CPU=k        pin the benchmarks to CPU k with taskset
 #   BENCH_TIMEOUT=s    kill a benchmark invocation after s seconds (120)
+#   BENCH_SYSCALLS=0   skip the strace'd run that counts the event-core
+#                      workloads' system calls per timed run
 #   EVSHIM_ROOT=dir    benchmark the evshim tree in dir (its include/ and
 #                      build/lib) instead of this one
 #   CC                 compiler (default cc)
@@ -32,7 +34,7 @@ CC=${CC:-cc}
 REPS=${BENCH_REPS:-4}
 METRIC=${BENCH_METRIC:-cpu}
 case $METRIC in cpu|wall) ;; *) echo "bench: BENCH_METRIC must be cpu or wall" >&2; exit 1;; esac
-BENCHES=(dispatch cascade timers buffer)
+BENCHES=(dispatch cascade timers buffer eventmem)
 CFLAGS_COMMON="-O2 -Wall"
 
 # Keep build/bench/cg and instr.txt (bench/instr.sh) and, for a build-only
@@ -142,6 +144,58 @@ for ((rep = 1; rep <= REPS; rep++)); do
 	done
 done
 
+# System calls per timed run of the event-core workloads: one invocation of
+# each binary under strace (BENCH_STRACE=1: fixed run count, marker calls
+# around every timed section, see bench.h), the warm-up run left out.  Lines: lib <TAB> label <TAB>
+# calls per run <TAB> the calls by name.
+: >"$OUT/raw/syscalls"
+if [ "${BENCH_SYSCALLS:-1}" != 0 ] && command -v strace >/dev/null; then
+	mkdir -p "$OUT/strace"
+	for b in dispatch cascade timers; do
+		for lib in libevent evshim; do
+			[ "${status[$b.$lib]}" = ok ] || continue
+			if ! BENCH_STRACE=1 BENCH_RUNS=2 "${TIMEOUT[@]}" strace -f -qq -s 200 \
+			    -o "$OUT/strace/$b.$lib" "$OUT/$b.$lib" >/dev/null 2>&1; then
+				notes+=("bench_$b ($lib) failed under strace; its system calls are not counted")
+				continue
+			fi
+			awk -v lib=$lib '
+				function flush(label, k,   n, s, i, names) {
+					s = ""; n = 0
+					for (i in cnt) names[++n] = i
+					# calls by name, most frequent first
+					for (i = 2; i <= n; i++) { t = names[i]; for (j = i - 1; j >= 1 && cnt[names[j]] < cnt[t]; j--) names[j + 1] = names[j]; names[j + 1] = t }
+					for (i = 1; i <= n; i++) s = s sprintf("%s%s %.0f", (i > 1 ? ", " : ""), names[i], cnt[names[i]] / k)
+					printf "%s\t%s\t%.0f\t%s\n", lib, label, total / k, s
+					delete cnt; total = 0
+				}
+				# The first section of each workload is its warm-up run
+				# (first-time allocations, table growth): not counted.
+				/write\(-1, "bench:start"/ { on = (++sec > 1); next }
+				/write\(-1, "bench:stop"/ { on = 0; next }
+				/write\(-1, "bench:report / {
+					l = $0; sub(/.*"bench:report /, "", l); sub(/".*/, "", l)
+					k = l; sub(/.* sections=/, "", k); sub(/ sections=[0-9]+$/, "", l)
+					if (k > 1) flush(l, k - 1)
+					sec = 0
+					next
+				}
+				on && !/resumed>/ && match($0, /^([0-9]+ +)?[a-z_0-9]+\(/) {
+					name = substr($0, RSTART, RLENGTH - 1); sub(/^[0-9]+ +/, "", name)
+					cnt[name]++; total++
+				}' "$OUT/strace/$b.$lib" >>"$OUT/raw/syscalls"
+		done
+	done
+fi
+
+# Quantities other than times ("<label> value=V unit=U", e.g. bench_eventmem's
+# bytes per event): the median over repetitions, in a table of their own.
+for lib in libevent evshim; do
+	for b in "${BENCHES[@]}"; do
+		cat "$OUT"/raw/"$b".$lib.* 2>/dev/null | grep ' value=' | sed "s/^/$lib /"
+	done
+done >"$OUT/raw/values"
+
 # Pair lines on their label (everything before usec_per_run=) and take the
 # median over repetitions.
 for lib in libevent evshim; do
@@ -150,7 +204,9 @@ for lib in libevent evshim; do
 	done
 done >"$OUT/raw/all"
 
-awk -v md="$OUT/results.md" -v metric="$METRIC" '
+awk -F'\t' '{ printf "%s: %s: %s per run (%s)\n", $2, $1, $3, $4 }' "$OUT/raw/syscalls" >"$OUT/syscalls.txt"
+
+awk -v md="$OUT/results.md" -v metric="$METRIC" -v sysf="$OUT/raw/syscalls" '
 function median(s,   a, n, i, j, t) {
 	n = split(s, a, " ")
 	for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
@@ -158,6 +214,13 @@ function median(s,   a, n, i, j, t) {
 }
 function fmt(x) { return x == "" ? "-" : sprintf("%.1f", x) }
 function ratio(a, b) { return (a != "" && b != "" && a > 0) ? sprintf("%.2f", b / a) : "-" }
+BEGIN {
+	while ((getline line < sysf) > 0) { split(line, sf, "\t"); sc[sf[1], sf[2]] = sf[3] }
+}
+function calls(k) {
+	if (!(("libevent", k) in sc) && !(("evshim", k) in sc)) return ""
+	return (("libevent", k) in sc ? sc["libevent", k] : "-") "/" (("evshim", k) in sc ? sc["evshim", k] : "-")
+}
 {
 	# "<lib> <label fields...> usec_per_run=W [cpu_usec_per_run=C]"
 	lib = $1; key = ""; wall = ""; cpu = ""
@@ -173,8 +236,8 @@ function ratio(a, b) { return (a != "" && b != "" && a > 0) ? sprintf("%.2f", b 
 }
 END {
 	w = 10; for (i = 1; i <= nk; i++) if (length(order[i]) > w) w = length(order[i])
-	printf "%-*s %14s %14s %8s %10s\n", w, "workload (" metric " µs/run)", "libevent", "evshim", "ev/le", "wall ev/le"
-	printf "| workload | libevent µs/run | evshim µs/run | evshim/libevent | wall-clock ratio |\n|---|---:|---:|---:|---:|\n" > md
+	printf "%-*s %14s %14s %8s %10s %15s\n", w, "workload (" metric " µs/run)", "libevent", "evshim", "ev/le", "wall ev/le", "syscalls le/ev"
+	printf "| workload | libevent µs/run | evshim µs/run | evshim/libevent | wall-clock ratio | syscalls/run libevent/evshim |\n|---|---:|---:|---:|---:|---:|\n" > md
 	for (i = 1; i <= nk; i++) {
 		k = order[i]
 		lw = (("libevent", k) in wv) ? median(wv["libevent", k]) : ""
@@ -184,14 +247,49 @@ END {
 		le = metric == "wall" ? lw : lc; ev = metric == "wall" ? ew : ec
 		r = ratio(le, ev)
 		if (r != "-") { lsum += log(ev / le); nr++ }
-		printf "%-*s %14s %14s %8s %10s\n", w, k, fmt(le), fmt(ev), r, ratio(lw, ew)
-		printf "| `%s` | %s | %s | %s | %s |\n", k, fmt(le), fmt(ev), r, ratio(lw, ew) > md
+		printf "%-*s %14s %14s %8s %10s %15s\n", w, k, fmt(le), fmt(ev), r, ratio(lw, ew), calls(k)
+		printf "| `%s` | %s | %s | %s | %s | %s |\n", k, fmt(le), fmt(ev), r, ratio(lw, ew), calls(k) > md
 	}
 	if (nr) printf "geometric mean of evshim/libevent (%s time) over %d workloads: %.2f\n", metric, nr, exp(lsum / nr)
 }' "$OUT/raw/all" | tee "$OUT/results.txt"
 
+if [ -s "$OUT/raw/values" ]; then
+	echo
+	awk -v md="$OUT/results.md" '
+	function median(s,   a, n, i, j, t) {
+		n = split(s, a, " ")
+		for (i = 2; i <= n; i++) { t = a[i] + 0; for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+		return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function fmt(x) { return x == "" ? "-" : sprintf("%.1f", x) }
+	{
+		lib = $1; key = ""; v = ""; u = ""
+		for (f = 2; f <= NF; f++) {
+			if ($f ~ /^value=/) v = substr($f, 7)
+			else if ($f ~ /^unit=/) u = substr($f, 6)
+			else key = key (key == "" ? "" : " ") $f
+		}
+		if (!(key in seen)) { seen[key] = 1; order[++nk] = key }
+		unit[key] = u; vals[lib, key] = vals[lib, key] " " v
+	}
+	END {
+		w = 10; for (i = 1; i <= nk; i++) if (length(order[i]) > w) w = length(order[i])
+		printf "%-*s %14s %14s %8s\n", w, "quantity (median)", "libevent", "evshim", "ev/le"
+		printf "\n| quantity | unit | libevent | evshim | evshim/libevent |\n|---|---|---:|---:|---:|\n" >> md
+		for (i = 1; i <= nk; i++) {
+			k = order[i]
+			le = (("libevent", k) in vals) ? median(vals["libevent", k]) : ""
+			ev = (("evshim", k) in vals) ? median(vals["evshim", k]) : ""
+			r = (le != "" && ev != "" && le > 0) ? sprintf("%.2f", ev / le) : "-"
+			printf "%-*s %14s %14s %8s  %s\n", w, k, fmt(le), fmt(ev), r, unit[k]
+			printf "| `%s` | %s | %s | %s | %s |\n", k, unit[k], fmt(le), fmt(ev), r >> md
+		}
+	}' "$OUT/raw/values" | tee -a "$OUT/results.txt"
+fi
+
 {
 	echo
+	[ -s "$OUT/raw/syscalls" ] && echo "syscalls: per timed run, one strace'd invocation of each build (BENCH_STRACE=1); by name in build/bench/syscalls.txt"
 	echo "times: $METRIC time of the timed section; repetitions: $REPS per build (alternating); each value is the median over repetitions of each run's median"
 	echo "libevent: $(pkg-config --modversion libevent) (system)   evshim: $(git -C "$EVSHIM_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($EVSHIM_ROOT)"
 	echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //') x$(nproc)   kernel: $(uname -r)"

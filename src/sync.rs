@@ -135,7 +135,9 @@ pub fn enable_lock_debugging() {
     LOCK_DEBUGGING.store(true, Ordering::Release);
 }
 
-/// The current thread's id, through the program's id callback if it set one.
+/// The current thread's id, as libevent's `EVTHREAD_GET_ID()`: the program's id callback
+/// if it set one, else the pthread id once threading is enabled, else 1 (every thread is
+/// "the loop thread" while threading is off, as in libevent).
 pub fn current_thread_id() -> u64 {
     let f = ID_FN.load(Ordering::Acquire);
     if f != 0 {
@@ -143,6 +145,9 @@ pub fn current_thread_id() -> u64 {
         let f: unsafe extern "C" fn() -> c_ulong = unsafe { std::mem::transmute(f) };
         // SAFETY: plain C call.
         return unsafe { f() } as u64;
+    }
+    if !threads_enabled() {
+        return 1;
     }
     // SAFETY: pthread_self has no preconditions.
     unsafe { libc::pthread_self() as u64 }

@@ -3,7 +3,7 @@
 
 use super::event::*;
 use super::timer::{tv_add, MICROSECONDS_MASK};
-use super::EventBase;
+use super::{Event, EventBase, Inner};
 
 impl EventBase {
     /// The dump, built under the base lock; the caller writes it to the program's FILE.
@@ -72,5 +72,69 @@ impl EventBase {
             }
             s
         })
+    }
+}
+
+impl Inner {
+    /// Every event that is added or active, as `event_base_foreach_event` visits them:
+    /// inserted (fd, then signals), then timeout-only, then active-only. evshim's own
+    /// [`EVLIST_X_HIDDEN`] events, which libevent does not have, are left out.
+    pub(crate) fn collect_events(&self) -> Vec<*mut Event> {
+        let mut v = self.collect_all_events();
+        // SAFETY: events known to the base are live while they are added or queued.
+        v.retain(|&e| unsafe { (*e).flags() } & EVLIST_X_HIDDEN == 0);
+        v
+    }
+
+    pub(super) fn collect_all_events(&self) -> Vec<*mut Event> {
+        let mut v = Vec::new();
+        for (_, s) in self.poller.fds.iter() {
+            let mut ev = s.head;
+            while !ev.is_null() {
+                v.push(ev);
+                // SAFETY: list members are live.
+                ev = unsafe { (*ev).ev_.ev_io.ev_io_next.le_next };
+            }
+        }
+        for &h in &self.sig_lists {
+            let mut ev = h;
+            while !ev.is_null() {
+                v.push(ev);
+                // SAFETY: list members are live.
+                ev = unsafe { (*ev).ev_.ev_signal.ev_signal_next.le_next };
+            }
+        }
+        for ev in self.timeheap.iter() {
+            // SAFETY: heap members are live.
+            let f = unsafe { (*ev).flags() };
+            if f & EVLIST_INSERTED == 0 {
+                v.push(ev);
+            }
+        }
+        for ctl in &self.common_timeouts {
+            let mut ev = ctl.head;
+            while !ev.is_null() {
+                // SAFETY: events known to the base are live while they are added or queued.
+                let f = unsafe { (*ev).flags() };
+                if f & EVLIST_INSERTED == 0 {
+                    v.push(ev);
+                }
+                // SAFETY: events known to the base are live while they are added or queued.
+                ev = unsafe { (*ev).ev_timeout_pos.ev_next_with_common_timeout.tqe_next };
+            }
+        }
+        for q in &self.activequeues {
+            let mut cb = q.head;
+            while !cb.is_null() {
+                // SAFETY: events known to the base are live while they are added or queued.
+                let f = unsafe { (*cb).evcb_flags };
+                if f & (EVLIST_INIT | EVLIST_INSERTED | EVLIST_TIMEOUT) == EVLIST_INIT {
+                    v.push(cb_to_event(cb));
+                }
+                // SAFETY: events known to the base are live while they are added or queued.
+                cb = unsafe { (*cb).evcb_active_next.tqe_next };
+            }
+        }
+        v
     }
 }

@@ -13,7 +13,14 @@
 
 use std::ffi::{c_int, c_short, c_void};
 
-use crate::ffi::types::evutil_socket_t;
+/// `evutil_socket_t` (a typedef in `event2/util.h`; `ffi::types` re-exports it).
+pub type evutil_socket_t = c_int;
+
+/// `struct event_base` as C sees it: opaque (the core's base is [`super::EventBase`]).
+/// Declared here so that `struct event` names it without the core depending on `ffi`.
+pub struct event_base {
+    _opaque: [u8; 0],
+}
 
 /// `TAILQ_ENTRY(event_callback)`.
 #[repr(C)]
@@ -100,7 +107,7 @@ pub struct event {
     pub ev_evcallback: event_callback,
     pub ev_timeout_pos: event_timeout_pos,
     pub ev_fd: evutil_socket_t,
-    pub ev_base: *mut crate::ffi::event::event_base,
+    pub ev_base: *mut event_base,
     pub ev_: event_fields,
     pub ev_events: c_short,
     /// The result passed to the callback.

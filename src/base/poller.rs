@@ -1,45 +1,34 @@
 //! The poller: one epoll registration per fd (the union of its events' interests), and the
 //! fan-out of readiness to the events waiting on that fd.
 //!
-//! The epoll instance is `mio::Poll`'s, and every registration goes through `mio::Registry`
-//! (`SourceFd`, token = the fd number), so every fd is edge-triggered (`EPOLLET`; `READABLE`
-//! also carries `EPOLLRDHUP`). libevent's epoll backend registers without `EPOLLET` unless
-//! the event that last changed the fd's registration had `EV_ET`; its level-triggered
-//! semantics are emulated exactly:
+//! The epoll instance is `mio::Poll`'s: mio owns it, and the cross-thread `mio::Waker` and
+//! the signal pipe are registered through `mio::Registry` (edge-triggered, reserved tokens).
+//! The program's fds are registered with `epoll_ctl` on `poll.as_raw_fd()` directly, with
+//! exactly the mask libevent's epoll backend uses (`epoll.c`/`epolltable-internal.h`):
+//! `EPOLLIN`/`EPOLLOUT` for read/write events, `EPOLLRDHUP` only when an `EV_CLOSED` event
+//! is added, and `EPOLLET` only when the event that last changed the fd's registration had
+//! `EV_ET`. mio's `Registry` cannot do that (it always adds `EPOLLET`, and `EPOLLRDHUP` to
+//! every `READABLE`). So the fds are level-triggered in the kernel, as under libevent, and
+//! the kernel does what libevent relies on: a reported level-triggered fd is re-queued at
+//! the tail of the ready list and reported again next turn while still ready. Each turn
+//! makes libevent's system calls: one `epoll_wait`, and `epoll_ctl` exactly when libevent's
+//! would (ADD/MOD/DEL, `EEXIST` → MOD and `ENOENT` → ADD retries, DEL errors after a close
+//! ignored). (An earlier design registered every fd through mio, edge-triggered, and
+//! emulated level-triggering with one `poll()` per turn; docs/event-core.md compares them.)
 //!
-//! * An LT kernel re-queues every reported LT fd at the tail of its ready list during
-//!   `epoll_wait`, and drops it at the next `epoll_wait` if it is no longer ready. We keep
-//!   the same list (`maybe`: this turn's reported fds whose libevent registration has no
-//!   `EPOLLET`, in report order) and at the start of the next turn check it with ONE
-//!   `poll()` (timeout 0). Still-ready fds are activated first, in that order, then
-//!   `epoll_wait`'s results (new edges, which the LT kernel would have queued behind them);
-//!   an fd both probed and reported is activated once (plus any new bits). If the probe
-//!   found anything, `epoll_wait` does not block, and it is asked for at most the buffer
-//!   size minus the probe's hits, as the LT kernel would return at most that many.
-//! * A full batch may have left fds in the kernel's list, ahead of where the LT kernel would
-//!   re-queue this turn's fds: then those fds are re-armed with `EPOLL_CTL_MOD`
-//!   (`Registry::reregister`) in report order instead, which queues them behind the rest.
-//! * The registration is changed (`EPOLL_CTL_MOD`) exactly when libevent's would be, even if
-//!   mio's interest stays the same, because a MOD re-queues a ready fd in both worlds.
-//! * Raw `epoll_wait` results (on `poll.as_raw_fd()`) are used instead of `mio::Events`
-//!   because libevent's mapping needs the exact bits: `EPOLLHUP` without `EPOLLRDHUP` means
-//!   READ|WRITE, with it only CLOSED; since mio always asks for `EPOLLRDHUP`, the bits are
-//!   masked with libevent's registration mask before mapping.
-//!
-//! Cost (bench/run.sh dispatch, details in docs/event-core.md): the probe is one `poll()`
-//! per turn that follows a turn with LT I/O, skipped when the list is empty: +12–15 % CPU on
-//! the 1-active-pipe workload (≈ 259 → 293–317 µs), ≈ +5 % with 100 active. Re-arming every
-//! fired fd with `EPOLL_CTL_MOD` instead (one `epoll_ctl` per fired fd per turn) measured
-//! the same with one active fd and +25–35 % with 100, so the probe was chosen.
+//! `epoll_wait` also runs on the raw fd, because libevent's mapping of the result needs the
+//! exact bits (`EPOLLHUP` without `EPOLLRDHUP` means READ|WRITE, ...), which
+//! `mio::event::Event` cannot express. The epoll data word is the fd; the internal
+//! registrations use tokens no fd can have ([`TOKEN_WAKER`], [`TOKEN_SIGNAL`]).
 //!
 //! fds that epoll refuses (regular files, /dev/null: `EPERM`) behave as under libevent's poll
 //! backend: always ready for what their events wait for.
 //!
 //! fds whose I/O evshim does itself (a listener's socket) carry events marked
 //! [`EVLIST_X_OWN_IO`]: while only such events wait on an fd it is registered edge-triggered
-//! whatever the method, never probed, and the owner tracks readiness itself (reading until
-//! `EAGAIN`, or calling [`Poller::rearm`] when it stops short). Their `ev_events` stay what
-//! libevent's would be, so `event_base_foreach_event` and friends show libevent's flags.
+//! whatever the method, and the owner tracks readiness itself (reading until `EAGAIN`, or
+//! calling [`Poller::rearm`] when it stops short). Their `ev_events` stay what libevent's
+//! would be, so `event_base_foreach_event` and friends show libevent's flags.
 
 use std::ffi::c_short;
 use std::io;
@@ -52,77 +41,274 @@ pub(crate) const TOKEN_WAKER: usize = usize::MAX;
 pub(crate) const TOKEN_SIGNAL: usize = usize::MAX - 1;
 
 const INITIAL_NEVENT: usize = 32;
+/// fds from here on are checked with `F_GETFD` before the fd table grows for them.
+const CHECKED_FD_FROM: usize = 1 << 16;
 const MAX_NEVENT: usize = 4096;
 
-/// Per-fd state (indexed by fd: no hashing on the hot path).
+// `FdSlot::registered`: libevent's epoll mask for the fd, one bit per epoll flag.
+const REG_IN: u8 = 0x01;
+const REG_OUT: u8 = 0x02;
+const REG_RDHUP: u8 = 0x04;
+const REG_ET: u8 = 0x08;
+
+// `FdSlot::state`.
+/// The registration takes `EPOLLET` (the event that last changed it had `EV_ET`).
+const ST_ET: u8 = 0x01;
+/// epoll refused the fd: it is reported as "always ready".
+const ST_REFUSED: u8 = 0x02;
+/// Every event on the fd (at least one) is marked [`EVLIST_X_OWN_IO`]: registered
+/// edge-triggered whatever libevent's flags say (module docs).
+const ST_OWN_ONLY: u8 = 0x04;
+/// An own-I/O event was added since the fd last had no events: only such fds need the
+/// `ST_OWN_ONLY` bookkeeping (plain fds skip it with one test).
+const ST_HAS_OWN: u8 = 0x08;
+
+/// Per-fd state, indexed by fd (no hashing on the hot path). 16 bytes: the table is sized
+/// by the highest fd, like libevent's fd map (8 bytes per fd there, plus a 16-byte
+/// allocation per fd with events).
 #[derive(Clone, Copy)]
 pub(crate) struct FdSlot {
     /// Events on this fd, newest first (libevent's `LIST_INSERT_HEAD` order, which is also
     /// the order they are activated in).
     pub(crate) head: *mut event,
-    pub(crate) nread: u32,
-    pub(crate) nwrite: u32,
-    pub(crate) nclose: u32,
-    /// Events marked [`EVLIST_X_OWN_IO`] on this fd, and the others: with only the former the
-    /// fd is registered edge-triggered (see the module docs).
-    pub(crate) nown: u32,
-    pub(crate) nother: u32,
-    pub(crate) et: bool,
-    /// libevent's epoll mask for this fd as last synced (0 = not registered); `EPOLLET`
-    /// in it means the fd is edge-triggered in libevent's world.
-    pub(crate) registered: u32,
-    /// On the `maybe` list (reported last turn and level-triggered).
-    pub(crate) requeued: bool,
-    /// The turn this fd was last reported in, and the raw bits reported then.
-    pub(crate) turn: u32,
-    pub(crate) seen: u32,
-    /// epoll refused the fd: it is polled as "always ready".
-    pub(crate) refused: bool,
+    /// Events per kind; libevent caps each at 0xffff.
+    pub(crate) nread: u16,
+    pub(crate) nwrite: u16,
+    pub(crate) nclose: u16,
+    /// libevent's epoll mask as last applied (`REG_*`; 0 = not registered).
+    registered: u8,
+    /// `ST_*`.
+    state: u8,
 }
+
+const _: () = assert!(std::mem::size_of::<FdSlot>() == 16);
 
 impl Default for FdSlot {
     fn default() -> Self {
-        FdSlot {
-            head: std::ptr::null_mut(),
-            nread: 0,
-            nwrite: 0,
-            nclose: 0,
-            nown: 0,
-            nother: 0,
-            et: false,
-            registered: 0,
-            refused: false,
-            requeued: false,
-            turn: 0,
-            seen: 0,
-        }
+        FdSlot { head: std::ptr::null_mut(), nread: 0, nwrite: 0, nclose: 0, registered: 0, state: 0 }
     }
 }
+
+impl FdSlot {
+    #[inline]
+    fn refused(&self) -> bool {
+        self.state & ST_REFUSED != 0
+    }
+
+    /// Registered with epoll (not refused, some events).
+    #[inline]
+    pub(crate) fn is_registered(&self) -> bool {
+        self.registered != 0
+    }
+
+    #[inline]
+    fn nevents(&self) -> u32 {
+        self.nread as u32 + self.nwrite as u32 + self.nclose as u32
+    }
+}
+
+/// Slots per page of the fd table (4 KiB pages).
+const PAGE_SLOTS: usize = 256;
+type FdPage = [FdSlot; PAGE_SLOTS];
+
+/// The per-fd slots, indexed by fd, in pages allocated when an fd in their range first gets
+/// an event. Memory follows the fds in use (libevent's flat map costs 8 bytes for every fd
+/// up to the highest, plus 16 bytes per fd with events); growing never copies slots, and
+/// the list heads never move.
+#[derive(Default)]
+pub(crate) struct FdTable {
+    pages: Vec<Option<Box<FdPage>>>,
+}
+
+impl FdTable {
+    /// The slot of `fd` if its page exists.
+    #[inline]
+    pub(crate) fn get(&self, fd: usize) -> Option<&FdSlot> {
+        match self.pages.get(fd / PAGE_SLOTS) {
+            Some(Some(p)) => Some(&p[fd % PAGE_SLOTS]),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn get_mut(&mut self, fd: usize) -> Option<&mut FdSlot> {
+        match self.pages.get_mut(fd / PAGE_SLOTS) {
+            Some(Some(p)) => Some(&mut p[fd % PAGE_SLOTS]),
+            _ => None,
+        }
+    }
+
+    /// One past the highest fd the page index covers.
+    pub(crate) fn covered(&self) -> usize {
+        self.pages.len() * PAGE_SLOTS
+    }
+
+    /// Makes `fd`'s slot exist; false if that cannot be allocated.
+    #[cold]
+    fn ensure(&mut self, fd: usize) -> bool {
+        let pi = fd / PAGE_SLOTS;
+        if pi >= self.pages.len() {
+            // The index doubles, like libevent's fd map (it is 8 bytes per 256 fds).
+            let n = (pi + 1).max(self.pages.len() * 2);
+            if self.pages.try_reserve_exact(n - self.pages.len()).is_err() {
+                return false;
+            }
+            self.pages.resize_with(n, || None);
+        }
+        if self.pages[pi].is_none() {
+            let layout = std::alloc::Layout::new::<FdPage>();
+            // SAFETY: a non-zero-sized layout.
+            let p = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<FdPage>();
+            if p.is_null() {
+                return false;
+            }
+            // SAFETY: `p` is a fresh allocation with `FdPage`'s layout, as Box expects, and
+            // all-zero bits are valid slots (null list head, zero counts and flags).
+            self.pages[pi] = Some(unsafe { Box::from_raw(p) });
+        }
+        true
+    }
+
+    /// Every slot of the existing pages, with its fd, in fd order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, &FdSlot)> + '_ {
+        self.pages
+            .iter()
+            .enumerate()
+            .filter_map(|(pi, p)| p.as_ref().map(|p| (pi, p)))
+            .flat_map(|(pi, p)| p.iter().enumerate().map(move |(k, s)| (pi * PAGE_SLOTS + k, s)))
+    }
+
+    /// Every slot, mutably, with its fd.
+    fn iter_mut(&mut self) -> impl Iterator<Item = (usize, &mut FdSlot)> + '_ {
+        self.pages
+            .iter_mut()
+            .enumerate()
+            .filter_map(|(pi, p)| p.as_mut().map(|p| (pi, p)))
+            .flat_map(|(pi, p)| p.iter_mut().enumerate().map(move |(k, s)| (pi * PAGE_SLOTS + k, s)))
+    }
+}
+
+impl std::ops::Index<usize> for FdTable {
+    type Output = FdSlot;
+    #[inline]
+    fn index(&self, fd: usize) -> &FdSlot {
+        self.get(fd).expect("fd slot exists")
+    }
+}
+
+impl std::ops::IndexMut<usize> for FdTable {
+    #[inline]
+    fn index_mut(&mut self, fd: usize) -> &mut FdSlot {
+        self.get_mut(fd).expect("fd slot exists")
+    }
+}
+
+/// `ST_OWN_ONLY` before and after adding an event (`own`: marked `EVLIST_X_OWN_IO`) to a
+/// slot that has or gets own-I/O events; notes `ST_HAS_OWN`.
+#[cold]
+fn own_only_after_add(slot: &mut FdSlot, own: bool) -> (bool, bool) {
+    let was = slot.state & ST_OWN_ONLY != 0;
+    if own {
+        slot.state |= ST_HAS_OWN;
+    }
+    (was, own && (slot.head.is_null() || was))
+}
+
+/// `ST_OWN_ONLY` before and after an event left a slot with own-I/O events (the event is
+/// already unlinked); clears `ST_HAS_OWN` when no event is left.
+#[cold]
+fn own_only_after_del(slot: &mut FdSlot, own: bool) -> (bool, bool) {
+    let was = slot.state & ST_OWN_ONLY != 0;
+    if slot.head.is_null() {
+        slot.state &= !ST_HAS_OWN;
+        return (was, false);
+    }
+    if own {
+        // Removing an own-I/O event cannot leave only own-I/O events behind unless there
+        // were only such events before.
+        return (was, was);
+    }
+    // A plain event left: are the rest (a short list) all own-I/O events?
+    let mut e = slot.head;
+    while !e.is_null() {
+        // SAFETY: list members are live events.
+        unsafe {
+            if (*e).flags() & EVLIST_X_OWN_IO == 0 {
+                return (was, false);
+            }
+            e = (*e).ev_.ev_io.ev_io_next.le_next;
+        }
+    }
+    (was, true)
+}
+
+/// The five epoll result bits libevent's mapping looks at, packed into 0..32.
+#[inline]
+fn epoll_index(what: u32) -> usize {
+    // EPOLLIN 0x1, EPOLLOUT 0x4, EPOLLERR 0x8, EPOLLHUP 0x10 stay; EPOLLRDHUP (0x2000) moves
+    // to 0x2 (EPOLLPRI's place: never registered).
+    ((what & 0x1d) | ((what >> 12) & 0x2)) as usize
+}
+
+/// `epoll_to_ev` for every combination of the bits `epoll_index` keeps.
+static EPOLL_TO_EV: [c_short; 32] = {
+    let mut t = [0; 32];
+    let mut k = 0;
+    while k < 32 {
+        let (inb, rdhup, out, err, hup) = (k & 1 != 0, k & 2 != 0, k & 4 != 0, k & 8 != 0, k & 0x10 != 0);
+        t[k] = if err || (hup && !rdhup) {
+            EV_READ | EV_WRITE
+        } else {
+            (if inb { EV_READ } else { 0 }) | (if out { EV_WRITE } else { 0 }) | (if rdhup { EV_CLOSED } else { 0 })
+        };
+        k += 1;
+    }
+    t
+};
+
+/// `REG_*` bits → epoll flags.
+#[inline]
+fn epoll_bits(reg: u8) -> u32 {
+    EPOLL_BITS[(reg & 0xf) as usize]
+}
+
+static EPOLL_BITS: [u32; 16] = {
+    let mut t = [0; 16];
+    let mut k = 0;
+    while k < 16 {
+        let r = k as u8;
+        t[k] = (if r & REG_IN != 0 { libc::EPOLLIN as u32 } else { 0 })
+            | (if r & REG_OUT != 0 { libc::EPOLLOUT as u32 } else { 0 })
+            | (if r & REG_RDHUP != 0 { libc::EPOLLRDHUP as u32 } else { 0 })
+            | (if r & REG_ET != 0 { libc::EPOLLET as u32 } else { 0 });
+        k += 1;
+    }
+    t
+};
 
 pub(crate) struct Poller {
     pub(crate) poll: mio::Poll,
     pub(crate) epfd: RawFd,
     pub(crate) waker: Option<mio::Waker>,
-    pub(crate) fds: Vec<FdSlot>,
+    pub(crate) fds: FdTable,
     /// fds epoll refused and that have events: reported ready every turn.
     pub(crate) refused: Vec<RawFd>,
     /// The epoll_wait buffer. A separate allocation so that the loop can fill it while the
     /// base lock is released (nobody else touches it).
     pub(crate) buf: *mut Vec<libc::epoll_event>,
-    /// Level-triggered fds reported in the last turn, in report order (the LT kernel's
-    /// re-queue order): probed at the start of the next turn.
-    pub(crate) maybe: Vec<RawFd>,
-    /// The probe's `poll()` array (reused).
-    pub(crate) pfds: Vec<libc::pollfd>,
     /// Under the emulated poll/select methods: registered fds found closed (`POLLNVAL`) this
     /// turn, which epoll has silently forgotten but poll()/select() report.
     pub(crate) nval: Vec<RawFd>,
-    /// Loop turn counter (dedupes probe and epoll reports of one fd).
-    pub(crate) turn: u32,
+    /// `find_closed`'s `poll()` array (reused).
+    pfds: Vec<libc::pollfd>,
     /// The base reports "poll"/"select": no edge-triggering (poll has none).
     pub(crate) poll_semantics: bool,
     /// The base reports "select", which has no EV_CLOSED support (those events never see it).
     pub(crate) no_closed: bool,
+    /// The `REG_*` kinds the method registers (no `REG_RDHUP` under "select").
+    kinds: u8,
+    /// `REG_ET` if the method has edge-triggering, else 0.
+    et: u8,
 }
 
 impl Drop for Poller {
@@ -149,30 +335,34 @@ impl Poller {
             poll,
             epfd,
             waker: None,
-            fds: Vec::new(),
+            fds: FdTable::default(),
             refused: Vec::new(),
             buf,
-            maybe: Vec::new(),
-            pfds: Vec::new(),
             nval: Vec::new(),
-            turn: 0,
+            pfds: Vec::new(),
             poll_semantics: false,
             no_closed: false,
+            kinds: REG_IN | REG_OUT | REG_RDHUP,
+            et: REG_ET,
         })
     }
 
+    /// The reported method is "poll" (`poll_semantics`) or "select" (also `no_closed`).
+    pub(crate) fn emulate(&mut self, poll_semantics: bool, no_closed: bool) {
+        self.poll_semantics = poll_semantics;
+        self.no_closed = no_closed;
+        self.kinds = REG_IN | REG_OUT | if no_closed { 0 } else { REG_RDHUP };
+        self.et = if poll_semantics { 0 } else { REG_ET };
+    }
+
+    /// The slot of `fd`, creating it; `None` if that cannot be allocated.
     #[inline]
-    /// The slot of `fd`, growing the table; `None` if that cannot be allocated.
     pub(crate) fn slot(&mut self, fd: RawFd) -> Option<&mut FdSlot> {
         let i = fd as usize;
-        if i >= self.fds.len() {
-            let n = (i + 1).max(self.fds.len() * 2).max(32);
-            if self.fds.try_reserve_exact(n - self.fds.len()).is_err() {
-                return None;
-            }
-            self.fds.resize(n, FdSlot::default());
+        if self.fds.get(i).is_none() && !self.fds.ensure(i) {
+            return None;
         }
-        Some(&mut self.fds[i])
+        self.fds.get_mut(i)
     }
 
     #[inline]
@@ -183,89 +373,80 @@ impl Poller {
         self.fds.get(fd as usize)
     }
 
-    fn mask_of(&self, s: &FdSlot) -> u32 {
-        let mut m = 0u32;
-        if s.nread > 0 {
-            m |= libc::EPOLLIN as u32;
-        }
-        if s.nwrite > 0 {
-            m |= libc::EPOLLOUT as u32;
-        }
-        if s.nclose > 0 && !self.no_closed {
-            m |= libc::EPOLLRDHUP as u32;
-        }
-        if m != 0 && ((s.et && !self.poll_semantics) || (s.nown > 0 && s.nother == 0)) {
-            m |= libc::EPOLLET as u32;
-        }
-        m
-    }
-
-    /// mio's interest for libevent's mask (`READABLE` brings `EPOLLRDHUP`, which `EV_CLOSED`
-    /// needs; extra bits are masked off when results are mapped).
-    fn interest_of(mask: u32) -> mio::Interest {
-        let r = mask & (libc::EPOLLIN | libc::EPOLLRDHUP) as u32 != 0;
-        let w = mask & libc::EPOLLOUT as u32 != 0;
-        match (r, w) {
-            (true, true) => mio::Interest::READABLE | mio::Interest::WRITABLE,
-            (false, true) => mio::Interest::WRITABLE,
-            _ => mio::Interest::READABLE,
-        }
-    }
-
-    fn mio_register(&self, fd: RawFd, mask: u32, modify: bool) -> io::Result<()> {
-        let reg = self.poll.registry();
-        let mut src = mio::unix::SourceFd(&fd);
-        let tok = mio::Token(fd as usize);
-        let interest = Self::interest_of(mask);
-        if modify {
-            reg.reregister(&mut src, tok, interest)
+    /// libevent's epoll mask for the slot's counts (`REG_*`).
+    #[inline]
+    fn mask_of(&self, s: &FdSlot) -> u8 {
+        let kinds = (if s.nread != 0 { REG_IN } else { 0 })
+            | (if s.nwrite != 0 { REG_OUT } else { 0 })
+            | (if s.nclose != 0 { REG_RDHUP } else { 0 });
+        let m = kinds & self.kinds;
+        // EPOLLET: libevent's (if the method has it), or always for an own-I/O-only fd.
+        const _: () = assert!(ST_ET << 3 == REG_ET && ST_OWN_ONLY << 1 == REG_ET);
+        let et = (((s.state & ST_ET) << 3) & self.et) | ((s.state & ST_OWN_ONLY) << 1);
+        if m != 0 {
+            m | et
         } else {
-            reg.register(&mut src, tok, interest)
+            m
         }
     }
 
-    /// Makes the kernel registration match the slot's counts. On failure the counts are
-    /// the caller's to roll back.
+    /// One `epoll_ctl` on mio's epoll instance, data word = the fd.
+    fn ctl(&self, op: libc::c_int, fd: RawFd, reg: u8) -> io::Result<()> {
+        let mut ev = libc::epoll_event { events: epoll_bits(reg), u64: fd as u64 };
+        // SAFETY: `ev` is a valid epoll_event; the kernel validates `epfd` and `fd`.
+        if unsafe { libc::epoll_ctl(self.epfd, op, fd, &mut ev) } == -1 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    /// Makes the kernel registration match the slot's counts, with the operation (and the
+    /// retries) libevent's `epoll_apply_one_change` uses. Returns whether the registration
+    /// changed. On failure the counts are the caller's to roll back.
+    #[inline(always)]
     fn sync(&mut self, fd: RawFd) -> Result<bool, io::Error> {
         let s = self.fds[fd as usize];
         let want = self.mask_of(&s);
-        if s.refused {
+        if s.refused() || want == s.registered {
             return Ok(false);
         }
-        if want == s.registered {
-            return Ok(false);
-        }
-        let res = if want == 0 {
-            let mut src = mio::unix::SourceFd(&fd);
-            match self.poll.registry().deregister(&mut src) {
-                // Closed before we got to it: fine, as libevent says.
-                Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::EBADF | libc::EPERM)) => Ok(()),
-                r => r,
-            }
+        let op = if want == 0 {
+            libc::EPOLL_CTL_DEL
         } else if s.registered == 0 {
-            match self.mio_register(fd, want, false) {
-                Err(e) if e.raw_os_error() == Some(libc::EEXIST) => self.mio_register(fd, want, true),
-                r => r,
-            }
+            libc::EPOLL_CTL_ADD
         } else {
-            match self.mio_register(fd, want, true) {
-                Err(e) if e.raw_os_error() == Some(libc::ENOENT) => self.mio_register(fd, want, false),
-                r => r,
-            }
+            libc::EPOLL_CTL_MOD
         };
+        let mut e = libc::epoll_event { events: epoll_bits(want), u64: fd as u64 };
+        // SAFETY: `e` is a valid epoll_event; the kernel validates `epfd` and `fd`.
+        if unsafe { libc::epoll_ctl(self.epfd, op, fd, &mut e) } == -1 {
+            return self.sync_failed(fd, op, want);
+        }
+        self.fds[fd as usize].registered = want;
+        Ok(true)
+    }
+
+    /// `epoll_ctl` failed: libevent's retries (ADD → MOD on `EEXIST`, MOD → ADD on `ENOENT`;
+    /// a DEL of a closed fd is fine), and fds epoll refuses become "always ready".
+    #[cold]
+    #[inline(never)]
+    fn sync_failed(&mut self, fd: RawFd, op: libc::c_int, want: u8) -> Result<bool, io::Error> {
+        let e = io::Error::last_os_error();
+        let res = match (op, e.raw_os_error()) {
+            (libc::EPOLL_CTL_DEL, Some(libc::ENOENT | libc::EBADF | libc::EPERM)) => Ok(()),
+            (libc::EPOLL_CTL_ADD, Some(libc::EEXIST)) => self.ctl(libc::EPOLL_CTL_MOD, fd, want),
+            (libc::EPOLL_CTL_MOD, Some(libc::ENOENT)) => self.ctl(libc::EPOLL_CTL_ADD, fd, want),
+            _ => Err(e),
+        };
+        let registered = self.fds[fd as usize].registered;
         match res {
             Ok(()) => {
-                let slot = &mut self.fds[fd as usize];
-                slot.registered = want;
-                if want == 0 {
-                    // The kernel forgets a deleted fd: so does the re-queue list.
-                    slot.requeued = false;
-                }
+                self.fds[fd as usize].registered = want;
                 Ok(true)
             }
-            Err(e) if e.raw_os_error() == Some(libc::EPERM) && s.registered == 0 => {
+            Err(e) if e.raw_os_error() == Some(libc::EPERM) && registered == 0 => {
                 // Regular files and the like: poll(2) semantics, always ready.
-                self.fds[fd as usize].refused = true;
+                self.fds[fd as usize].state |= ST_REFUSED;
                 self.refused.push(fd);
                 Ok(true)
             }
@@ -284,118 +465,140 @@ impl Poller {
             // libevent's evmap ignores negative fds: the event is "added" but never fires.
             return Ok(Change::Same);
         }
+        if self.fds.get(fd as usize).is_none() {
+            self.grow_for(fd, events)?;
+        }
+        let slot = &mut self.fds[fd as usize];
+        // libevent refuses mixing edge- and level-triggered events on one fd only in debug
+        // mode (comparing with the fd's newest event); otherwise the registration simply
+        // takes the ET-ness of whichever event last changed it.
+        if super::thread::debug_mode_on() && !slot.head.is_null() {
+            // SAFETY: list members are live events (the caller holds the base lock).
+            if unsafe { (*slot.head).ev_events } & EV_ET != events & EV_ET {
+                crate::ev_warn!("Tried to mix edge-triggered and non-edge-triggered events on fd {fd}");
+                return Err(());
+            }
+        }
+        let saved = *slot;
+        // SAFETY: live per the caller.
+        let own = unsafe { (*ev).flags() } & EVLIST_X_OWN_IO != 0;
+        // Whether the fd's events are all own-I/O ones, before and after.
+        let (was_own_only, own_only) =
+            if own || slot.state & ST_HAS_OWN != 0 { own_only_after_add(slot, own) } else { (false, false) };
+        // libevent counts in ints and refuses a count above 0xffff.
+        let mut res = false;
+        let mut full = false;
+        if events & EV_READ != 0 {
+            res |= slot.nread == 0;
+            full |= slot.nread == u16::MAX;
+            slot.nread = slot.nread.wrapping_add(1);
+        }
+        if events & EV_WRITE != 0 {
+            res |= slot.nwrite == 0;
+            full |= slot.nwrite == u16::MAX;
+            slot.nwrite = slot.nwrite.wrapping_add(1);
+        }
+        if events & EV_CLOSED != 0 {
+            res |= slot.nclose == 0;
+            full |= slot.nclose == u16::MAX;
+            slot.nclose = slot.nclose.wrapping_add(1);
+        }
+        if full {
+            *slot = saved;
+            crate::ev_warn!("Too many events reading or writing on fd {fd}");
+            return Err(());
+        }
+        let mut changed = false;
+        if res || own_only != was_own_only {
+            // Only a kind going from 0 to 1 changes libevent's registration (and its
+            // ET-ness); an own-I/O fd getting another kind of event changes ours.
+            if res {
+                slot.state = (slot.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 };
+            }
+            if own_only != was_own_only {
+                slot.state ^= ST_OWN_ONLY;
+            }
+            match self.sync(fd) {
+                Ok(c) => changed = c,
+                Err(e) => {
+                    let want = self.mask_of(&self.fds[fd as usize]);
+                    self.fds[fd as usize] = saved;
+                    self.warn_ctl_failed(fd, events, &saved, want, &e);
+                    return Err(());
+                }
+            }
+        }
+        let slot = &mut self.fds[fd as usize];
+        // SAFETY: `ev` is live; the list links are ours. `le_prev` holds the previous
+        // *element* (NULL for the head), so the slot Vec may grow freely.
+        unsafe {
+            let io = &mut (*ev).ev_.ev_io.ev_io_next;
+            io.le_next = slot.head;
+            io.le_prev = std::ptr::null_mut();
+            if !slot.head.is_null() {
+                (*slot.head).ev_.ev_io.ev_io_next.le_prev = ev.cast();
+            }
+            slot.head = ev;
+        }
+        Ok(if changed { Change::Changed } else { Change::Same })
+    }
+
+    /// Creates the slot of an fd the table has no page for.
+    #[cold]
+    #[inline(never)]
+    fn grow_for(&mut self, fd: RawFd, events: c_short) -> Result<(), ()> {
         if fd >= 1 << 27 {
             // libevent's fd map refuses to grow past INT_MAX bytes of pointers: a silent -1.
             return Err(());
         }
-        if fd as usize >= self.fds.len() {
-            // A new, high fd: make sure it exists before sizing the table for it (a garbage
-            // fd must cost a warning, not gigabytes).
+        if fd as usize >= self.fds.covered().max(CHECKED_FD_FROM) {
+            // A new fd far beyond the table: make sure it exists before sizing the table for
+            // it (a garbage fd must cost a warning, not gigabytes). Below that, a table of
+            // at most 1 MiB is grown without a system call, and epoll_ctl reports a bad fd
+            // with the same warning.
             // SAFETY: F_GETFD on any number is harmless.
             if unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1 {
                 let op_events = (if events & EV_READ != 0 { libc::EPOLLIN } else { 0 })
                     | (if events & EV_WRITE != 0 { libc::EPOLLOUT } else { 0 })
                     | (if events & EV_CLOSED != 0 { libc::EPOLLRDHUP } else { 0 })
                     | (if events & EV_ET != 0 && !self.poll_semantics { libc::EPOLLET } else { 0 });
-                let et = (events & EV_ET) as i32;
-                let ch = |flag: c_short| if events & flag != 0 { 1 | et } else { 0 };
-                let name = |c: i32| if c & 1 != 0 { "add" } else { "none" };
-                let (r, w, c) = (ch(EV_READ), ch(EV_WRITE), ch(EV_CLOSED));
-                crate::ev_warn!(
-                    "Epoll ADD({op_events}) on fd {fd} failed. Old events were 0; read change was {r} ({}); write change was {w} ({}); close change was {c} ({}): {}",
-                    name(r),
-                    name(w),
-                    name(c),
-                    crate::log::errno_text(libc::EBADF)
-                );
+                self.warn_change_failed("ADD", op_events, fd, events, 0, libc::EBADF);
                 return Err(());
             }
         }
-        let Some(slot) = self.slot(fd) else {
+        if self.slot(fd).is_none() {
             crate::ev_warn!("evmap_io_add_: out of memory for fd {fd}");
             return Err(());
-        };
-        // libevent refuses mixing edge- and level-triggered events on one fd only in debug
-        // mode (comparing with the fd's newest event); otherwise the registration simply
-        // takes the ET-ness of whichever event last changed it.
-        let mixes_et = || {
-            // SAFETY: list members are live events (the caller holds the base lock).
-            let newest = unsafe { (*slot.head).ev_events };
-            newest & EV_ET != events & EV_ET
-        };
-        if super::thread::debug_mode_on() && !slot.head.is_null() && mixes_et() {
-            crate::ev_warn!("Tried to mix edge-triggered and non-edge-triggered events on fd {fd}");
-            return Err(());
         }
-        let saved = *slot;
-        // SAFETY: live per the caller.
-        let own = unsafe { (*ev).flags() } & EVLIST_X_OWN_IO != 0;
-        // (Whether EPOLLET flips with these counts is `sync`'s business: `res` below is about
-        // libevent's registration, whose edge-triggeredness `et` mirrors.)
-        if own {
-            slot.nown += 1;
-        } else {
-            slot.nother += 1;
-        }
-        let mut res = false;
-        if events & EV_READ != 0 {
-            slot.nread += 1;
-            res |= slot.nread == 1;
-        }
-        if events & EV_WRITE != 0 {
-            slot.nwrite += 1;
-            res |= slot.nwrite == 1;
-        }
-        if events & EV_CLOSED != 0 {
-            slot.nclose += 1;
-            res |= slot.nclose == 1;
-        }
-        if slot.nread > 0xffff || slot.nwrite > 0xffff || slot.nclose > 0xffff {
-            *slot = saved;
-            crate::ev_warn!("Too many events reading or writing on fd {fd}");
-            return Err(());
-        }
-        if res {
-            slot.et = events & EV_ET != 0;
-        }
-        match self.sync(fd) {
-            Ok(changed) => {
-                let slot = &mut self.fds[fd as usize];
-                // SAFETY: `ev` is live; the list links are ours. `le_prev` holds the previous
-                // *element* (NULL for the head), so the slot Vec may grow freely.
-                unsafe {
-                    let io = &mut (*ev).ev_.ev_io.ev_io_next;
-                    io.le_next = slot.head;
-                    io.le_prev = std::ptr::null_mut();
-                    if !slot.head.is_null() {
-                        (*slot.head).ev_.ev_io.ev_io_next.le_prev = ev.cast();
-                    }
-                    slot.head = ev;
-                }
-                Ok(if changed { Change::Changed } else { Change::Same })
-            }
-            Err(e) => {
-                // libevent's epoll backend message (PRINT_CHANGES), then strerror.
-                let op = if saved.registered == 0 { "ADD" } else { "MOD" };
-                let want = self.mask_of(&self.fds[fd as usize]) as i32;
-                let old = (if saved.nread > 0 { EV_READ } else { 0 })
-                    | (if saved.nwrite > 0 { EV_WRITE } else { 0 })
-                    | (if saved.nclose > 0 { EV_CLOSED } else { 0 });
-                let et = (events & EV_ET) as i32;
-                let ch = |flag: c_short| if events & flag != 0 { 1 | et } else { 0 };
-                let name = |c: i32| if c & 1 != 0 { "add" } else { "none" };
-                let (r, w, c) = (ch(EV_READ), ch(EV_WRITE), ch(EV_CLOSED));
-                crate::ev_warn!(
-                    "Epoll {op}({want}) on fd {fd} failed. Old events were {old}; read change was {r} ({}); write change was {w} ({}); close change was {c} ({}): {}",
-                    name(r),
-                    name(w),
-                    name(c),
-                    crate::log::errno_text(e.raw_os_error().unwrap_or(0))
-                );
-                self.fds[fd as usize] = saved;
-                Err(())
-            }
-        }
+        Ok(())
+    }
+
+    /// libevent's epoll backend message for a failed change: `old` is the slot before the
+    /// add, `want` the mask that was refused.
+    #[cold]
+    #[inline(never)]
+    fn warn_ctl_failed(&self, fd: RawFd, events: c_short, old: &FdSlot, want: u8, e: &io::Error) {
+        let op = if old.registered == 0 { "ADD" } else { "MOD" };
+        let oldev = (if old.nread > 0 { EV_READ } else { 0 })
+            | (if old.nwrite > 0 { EV_WRITE } else { 0 })
+            | (if old.nclose > 0 { EV_CLOSED } else { 0 });
+        self.warn_change_failed(op, epoll_bits(want) as i32, fd, events, oldev, e.raw_os_error().unwrap_or(0));
+    }
+
+    /// The text of libevent's `PRINT_CHANGES` for a failed change, then strerror.
+    #[cold]
+    fn warn_change_failed(&self, op: &str, want: i32, fd: RawFd, events: c_short, old: c_short, errno: i32) {
+        let et = (events & EV_ET) as i32;
+        let ch = |flag: c_short| if events & flag != 0 { 1 | et } else { 0 };
+        let name = |c: i32| if c & 1 != 0 { "add" } else { "none" };
+        let (r, w, c) = (ch(EV_READ), ch(EV_WRITE), ch(EV_CLOSED));
+        crate::ev_warn!(
+            "Epoll {op}({want}) on fd {fd} failed. Old events were {old}; read change was {r} ({}); write change was {w} ({}); close change was {c} ({}): {}",
+            name(r),
+            name(w),
+            name(c),
+            crate::log::errno_text(errno)
+        );
     }
 
     /// `evmap_io_del_`: unlinks `ev` and narrows (or drops) the registration.
@@ -408,26 +611,21 @@ impl Poller {
         if fd < 0 {
             return Change::Same;
         }
+        let Some(slot) = self.fds.get_mut(fd as usize) else { return Change::Same };
+        // SAFETY: live per the caller.
+        let own = unsafe { (*ev).flags() } & EVLIST_X_OWN_IO != 0;
         // SAFETY: as above; `le_prev` is the previous element or NULL.
         unsafe {
             let io = (*ev).ev_.ev_io.ev_io_next;
             let prev: *mut event = io.le_prev.cast();
             if prev.is_null() {
-                self.fds[fd as usize].head = io.le_next;
+                slot.head = io.le_next;
             } else {
                 (*prev).ev_.ev_io.ev_io_next.le_next = io.le_next;
             }
             if !io.le_next.is_null() {
                 (*io.le_next).ev_.ev_io.ev_io_next.le_prev = prev.cast();
             }
-        }
-        let slot = &mut self.fds[fd as usize];
-        // SAFETY: live per the caller.
-        let own = unsafe { (*ev).flags() } & EVLIST_X_OWN_IO != 0;
-        if own {
-            slot.nown -= 1;
-        } else {
-            slot.nother -= 1;
         }
         let mut res = false;
         if events & EV_READ != 0 {
@@ -442,13 +640,22 @@ impl Poller {
             slot.nclose -= 1;
             res |= slot.nclose == 0;
         }
+        let (was_own_only, own_only) =
+            if slot.state & ST_HAS_OWN != 0 { own_only_after_del(slot, own) } else { (false, false) };
+        if !res && own_only == was_own_only {
+            // Every kind still has events: the registration stays.
+            return Change::Same;
+        }
+        if own_only != was_own_only {
+            slot.state ^= ST_OWN_ONLY;
+        }
         if res {
             // As libevent's epoll backend: the re-registration carries the deleted event's
             // edge-triggeredness.
-            slot.et = events & EV_ET != 0;
+            slot.state = (slot.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 };
         }
-        if slot.nread + slot.nwrite + slot.nclose == 0 && slot.refused {
-            slot.refused = false;
+        if slot.nevents() == 0 && slot.refused() {
+            slot.state &= !ST_REFUSED;
             if let Some(i) = self.refused.iter().position(|&f| f == fd) {
                 self.refused.swap_remove(i);
             }
@@ -466,8 +673,8 @@ impl Poller {
     /// level-triggered registration would have (see [`EVLIST_X_OWN_IO`]).
     pub(crate) fn rearm(&mut self, fd: RawFd) {
         let Some(s) = self.slot_ref(fd) else { return };
-        if s.registered != 0 && !s.refused {
-            let _ = self.mio_register(fd, s.registered, true);
+        if s.registered != 0 && !s.refused() {
+            let _ = self.ctl(libc::EPOLL_CTL_MOD, fd, s.registered);
         }
     }
 
@@ -477,114 +684,48 @@ impl Poller {
         self.epfd = poll.as_raw_fd();
         self.poll = poll;
         self.waker = None;
-        self.maybe.clear();
-        for fd in 0..self.fds.len() {
-            let s = &mut self.fds[fd];
-            s.requeued = false;
-            if s.refused {
+        let mut with_events = Vec::new();
+        for (fd, s) in self.fds.iter_mut() {
+            if s.refused() {
                 continue;
             }
             s.registered = 0;
-            if s.nread + s.nwrite + s.nclose > 0 {
-                let _ = self.sync(fd as RawFd);
+            if s.nevents() > 0 {
+                with_events.push(fd as RawFd);
             }
+        }
+        for fd in with_events {
+            let _ = self.sync(fd);
         }
         Ok(())
     }
 
-    /// The readiness of an epoll result, as libevent's epoll backend maps it. `what` must
-    /// already be masked with libevent's registration (see [`Poller::effective`]).
+    /// The readiness of an epoll result, as libevent's epoll backend maps it: `EPOLLERR`,
+    /// or `EPOLLHUP` without `EPOLLRDHUP`, is READ|WRITE; else IN → READ, OUT → WRITE,
+    /// RDHUP → CLOSED.
     #[inline]
     pub(crate) fn epoll_to_ev(what: u32) -> c_short {
-        if what & libc::EPOLLERR as u32 != 0 {
-            return EV_READ | EV_WRITE;
-        }
-        if what & libc::EPOLLHUP as u32 != 0 && what & libc::EPOLLRDHUP as u32 == 0 {
-            return EV_READ | EV_WRITE;
-        }
-        let mut ev = 0;
-        if what & libc::EPOLLIN as u32 != 0 {
-            ev |= EV_READ;
-        }
-        if what & libc::EPOLLOUT as u32 != 0 {
-            ev |= EV_WRITE;
-        }
-        if what & libc::EPOLLRDHUP as u32 != 0 {
-            ev |= EV_CLOSED;
-        }
-        ev
+        EPOLL_TO_EV[epoll_index(what)]
     }
 
-    /// The bits libevent's registration of `fd` would have let through (mio registers
-    /// `EPOLLRDHUP` with every `READABLE`, and `EPOLLIN` for `EV_CLOSED`-only fds).
+    /// The readiness an `epoll_wait` result means: libevent's epoll mapping, or, under the
+    /// emulated poll/select methods, poll.c's (`POLLHUP`/`POLLERR` make the fd readable and
+    /// writable; `POLLRDHUP` is `EV_CLOSED`). The kernel reports only the registered bits
+    /// (libevent's mask) plus `EPOLLERR`/`EPOLLHUP`, as it does for libevent.
     #[inline]
-    pub(crate) fn effective(&self, fd: RawFd, raw: u32) -> u32 {
-        match self.fds.get(fd as usize) {
-            Some(s) => {
-                let mut raw =
-                    raw & ((s.registered & !(libc::EPOLLET as u32)) | (libc::EPOLLERR | libc::EPOLLHUP) as u32);
-                if self.poll_semantics && raw & (libc::EPOLLERR | libc::EPOLLHUP) as u32 != 0 {
-                    // libevent's poll backend: HUP/ERR make the fd readable and writable,
-                    // and POLLRDHUP still means EV_CLOSED.
-                    raw = (raw & !((libc::EPOLLERR | libc::EPOLLHUP) as u32)) | (libc::EPOLLIN | libc::EPOLLOUT) as u32;
-                }
-                raw
-            }
-            None => 0,
+    pub(crate) fn readiness(&self, raw: u32) -> c_short {
+        const ERR_HUP: u32 = (libc::EPOLLERR | libc::EPOLLHUP) as u32;
+        if self.poll_semantics && raw & ERR_HUP != 0 {
+            return Self::epoll_to_ev((raw & !ERR_HUP) | (libc::EPOLLIN | libc::EPOLLOUT) as u32);
         }
+        Self::epoll_to_ev(raw)
     }
 
-    /// Starts a turn: probes last turn's level-triggered fds with one `poll()`. Leaves the
-    /// results in `pfds` (`revents` already masked; 0 = not ready) and returns how many are
-    /// ready. The `maybe` list is emptied: the turn's reports rebuild it.
-    pub(crate) fn probe(&mut self) -> usize {
-        self.turn = self.turn.wrapping_add(1);
-        self.pfds.clear();
-        if self.maybe.is_empty() {
-            return 0;
-        }
-        for k in 0..self.maybe.len() {
-            let fd = self.maybe[k];
-            let s = &mut self.fds[fd as usize];
-            if !s.requeued {
-                continue;
-            }
-            s.requeued = false;
-            let m = s.registered;
-            let mut events = 0;
-            if m & libc::EPOLLIN as u32 != 0 {
-                events |= libc::POLLIN;
-            }
-            if m & libc::EPOLLOUT as u32 != 0 {
-                events |= libc::POLLOUT;
-            }
-            if m & libc::EPOLLRDHUP as u32 != 0 {
-                events |= libc::POLLRDHUP;
-            }
-            if events != 0 {
-                self.pfds.push(libc::pollfd { fd, events, revents: 0 });
-            }
-        }
-        self.maybe.clear();
-        if self.pfds.is_empty() {
-            return 0;
-        }
-        // SAFETY: `pfds` is a valid array of `len` pollfds; timeout 0 never blocks.
-        let n = unsafe { libc::poll(self.pfds.as_mut_ptr(), self.pfds.len() as libc::nfds_t, 0) };
-        if n <= 0 {
-            return 0;
-        }
-        let mut ready = 0;
-        for k in 0..self.pfds.len() {
-            let p = self.pfds[k];
-            // POLLNVAL: closed, so gone from epoll too.
-            let raw = if p.revents & libc::POLLNVAL != 0 { 0 } else { self.effective(p.fd, p.revents as u16 as u32) };
-            self.pfds[k].revents = raw as i16;
-            if raw != 0 {
-                ready += 1;
-            }
-        }
-        ready
+    /// What a refused ("always ready") fd reports: everything its events wait for.
+    #[inline]
+    pub(crate) fn refused_readiness(&self, fd: RawFd) -> c_short {
+        let s = &self.fds[fd as usize];
+        (if s.nread > 0 { EV_READ } else { 0 }) | (if s.nwrite > 0 { EV_WRITE } else { 0 })
     }
 
     /// Emulated poll/select methods only: which registered fds were closed behind our back
@@ -594,7 +735,7 @@ impl Poller {
         self.nval.clear();
         let mut pfds = std::mem::take(&mut self.pfds);
         pfds.clear();
-        for (fd, s) in self.fds.iter().enumerate() {
+        for (fd, s) in self.fds.iter() {
             if s.registered != 0 {
                 pfds.push(libc::pollfd { fd: fd as RawFd, events: 0, revents: 0 });
             }
@@ -607,52 +748,12 @@ impl Poller {
         self.nval.len()
     }
 
-    /// Records that `fd` is reported with the (masked) bits `raw` this turn. Returns the
-    /// readiness to activate (0 = nothing new), and queues level-triggered fds for the next
-    /// probe.
-    #[inline]
-    pub(crate) fn report(&mut self, fd: RawFd, raw: u32) -> c_short {
-        let turn = self.turn;
-        let Some(s) = self.fds.get_mut(fd as usize) else { return 0 };
-        if raw == 0 {
-            return 0;
-        }
-        if s.turn == turn {
-            // Probed and also reported by epoll: once, plus whatever is new.
-            let old = Self::epoll_to_ev(s.seen);
-            s.seen |= raw;
-            return Self::epoll_to_ev(s.seen) & !old;
-        }
-        s.turn = turn;
-        s.seen = raw;
-        if s.registered & libc::EPOLLET as u32 == 0 && !s.requeued {
-            s.requeued = true;
-            self.maybe.push(fd);
-        }
-        Self::epoll_to_ev(raw)
-    }
-
-    /// After a full batch the kernel may still hold ready fds that the LT kernel would report
-    /// before this turn's re-queued ones: re-arm those with `EPOLL_CTL_MOD` (which queues a
-    /// ready fd at the tail) instead of probing them.
-    pub(crate) fn rearm_maybe(&mut self) {
-        for k in 0..self.maybe.len() {
-            let fd = self.maybe[k];
-            let s = &mut self.fds[fd as usize];
-            s.requeued = false;
-            let m = s.registered;
-            if m != 0 {
-                let _ = self.mio_register(fd, m, true);
-            }
-        }
-        self.maybe.clear();
-    }
-
     /// Grows the result buffer after a full batch, as libevent does.
-    pub(crate) fn maybe_grow(&mut self, n: usize) {
+    #[cold]
+    pub(crate) fn grow_buffer(&mut self) {
         // SAFETY: only the loop thread touches the buffer, and not concurrently with this.
         let buf = unsafe { &mut *self.buf };
-        if n == buf.len() && buf.len() < MAX_NEVENT {
+        if buf.len() < MAX_NEVENT {
             let len = (buf.len() * 2).min(MAX_NEVENT);
             buf.resize(len, libc::epoll_event { events: 0, u64: 0 });
         }
@@ -662,6 +763,54 @@ impl Poller {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// libevent's `epoll_dispatch` mapping, written out branch by branch.
+    fn reference(what: u32) -> c_short {
+        let (err, hup, rdhup) =
+            (what & libc::EPOLLERR as u32 != 0, what & libc::EPOLLHUP as u32 != 0, what & libc::EPOLLRDHUP as u32 != 0);
+        if err || (hup && !rdhup) {
+            return EV_READ | EV_WRITE;
+        }
+        let mut ev = 0;
+        if what & libc::EPOLLIN as u32 != 0 {
+            ev |= EV_READ;
+        }
+        if what & libc::EPOLLOUT as u32 != 0 {
+            ev |= EV_WRITE;
+        }
+        if rdhup {
+            ev |= EV_CLOSED;
+        }
+        ev
+    }
+
+    #[test]
+    fn epoll_mapping_table_matches_libevents_branches() {
+        let bits = [libc::EPOLLIN, libc::EPOLLOUT, libc::EPOLLERR, libc::EPOLLHUP, libc::EPOLLRDHUP, libc::EPOLLPRI];
+        for k in 0..(1u32 << bits.len()) {
+            let what = (0..bits.len()).filter(|b| k & (1 << b) != 0).fold(0u32, |m, b| m | bits[b] as u32);
+            // EPOLLPRI is never registered, so the kernel never reports it; the rest must map
+            // exactly.
+            if what & libc::EPOLLPRI as u32 == 0 {
+                assert_eq!(Poller::epoll_to_ev(what), reference(what), "bits {what:#x}");
+            }
+        }
+    }
+
+    #[test]
+    fn fd_table_pages_appear_on_demand_and_iterate_in_fd_order() {
+        let mut t = FdTable::default();
+        assert!(t.get(5).is_none());
+        assert!(t.ensure(1000));
+        assert!(t.get(5).is_none(), "page 0 is not allocated by fd 1000");
+        assert!(t.ensure(5));
+        t[1000].nread = 1;
+        t[5].nwrite = 2;
+        let used: Vec<(usize, u16, u16)> =
+            t.iter().filter(|(_, s)| s.nevents() > 0).map(|(fd, s)| (fd, s.nread, s.nwrite)).collect();
+        assert_eq!(used, vec![(5, 0, 2), (1000, 1, 0)]);
+        assert!(t.covered() > 1000);
+    }
 
     fn make_event(fd: RawFd, own: bool) -> Box<event> {
         // SAFETY: an all-zero `struct event` is a valid unassigned event.
@@ -680,23 +829,23 @@ mod tests {
         buf[..n.max(0) as usize].iter().map(|e| e.u64 as RawFd).collect()
     }
 
-    const IN: u32 = libc::EPOLLIN as u32;
-    const ET: u32 = libc::EPOLLET as u32;
-
     #[test]
     fn own_io_fd_is_edge_triggered_while_alone_and_rearm_reports_it_again() {
         let mut p = Poller::new().unwrap();
         let [a, b] = crate::util::sock::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0).unwrap();
         let mut own = make_event(a, true);
         let mut other = make_event(a, false);
+        let reg = |p: &Poller| epoll_bits(p.fds[a as usize].registered);
+        const IN: u32 = libc::EPOLLIN as u32;
+        const ET: u32 = libc::EPOLLET as u32;
         // SAFETY: live events, each added once and deleted once below.
         unsafe {
             p.add(&mut *own).unwrap();
-            assert_eq!(p.fds[a as usize].registered, IN | ET);
+            assert_eq!(reg(&p), IN | ET);
             p.add(&mut *other).unwrap();
-            assert_eq!(p.fds[a as usize].registered, IN, "a level-triggered event keeps its semantics");
+            assert_eq!(reg(&p), IN, "a level-triggered event keeps its semantics");
             p.del(&mut *other);
-            assert_eq!(p.fds[a as usize].registered, IN | ET);
+            assert_eq!(reg(&p), IN | ET);
         }
         // SAFETY: a one-byte write from a valid buffer.
         assert_eq!(unsafe { libc::write(b, b"x".as_ptr().cast(), 1) }, 1);
@@ -708,7 +857,7 @@ mod tests {
         // Deleting drops the registration; adding again re-polls the fd (no new edge needed).
         // SAFETY: `own` is on the list.
         unsafe { p.del(&mut *own) };
-        assert_eq!(p.fds[a as usize].registered, 0);
+        assert_eq!(reg(&p), 0);
         // SAFETY: `own` is live and off the list.
         unsafe { p.add(&mut *own).unwrap() };
         assert_eq!(reported(&p), vec![a]);
@@ -716,5 +865,32 @@ mod tests {
         unsafe { p.del(&mut *own) };
         crate::util::sock::close(a);
         crate::util::sock::close(b);
+    }
+
+    #[test]
+    fn plain_fd_is_level_triggered_and_reported_every_turn() {
+        let mut p = Poller::new().unwrap();
+        let [a, b] = crate::util::sock::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0).unwrap();
+        let mut ev = make_event(a, false);
+        // SAFETY: live event, added and deleted once.
+        unsafe { p.add(&mut *ev).unwrap() };
+        assert_eq!(epoll_bits(p.fds[a as usize].registered), libc::EPOLLIN as u32);
+        // SAFETY: a one-byte write from a valid buffer.
+        assert_eq!(unsafe { libc::write(b, b"x".as_ptr().cast(), 1) }, 1);
+        assert_eq!(reported(&p), vec![a]);
+        assert_eq!(reported(&p), vec![a], "level-triggered: reported while readable");
+        // SAFETY: on the list.
+        unsafe { p.del(&mut *ev) };
+        assert!(reported(&p).is_empty());
+        crate::util::sock::close(a);
+        crate::util::sock::close(b);
+    }
+
+    #[test]
+    fn registration_bits_are_libevents_epoll_flags() {
+        assert_eq!(epoll_bits(0), 0);
+        assert_eq!(epoll_bits(REG_IN), libc::EPOLLIN as u32);
+        assert_eq!(epoll_bits(REG_OUT | REG_RDHUP), (libc::EPOLLOUT | libc::EPOLLRDHUP) as u32);
+        assert_eq!(epoll_bits(REG_IN | REG_ET), (libc::EPOLLIN | libc::EPOLLET) as u32);
     }
 }

@@ -81,8 +81,20 @@ fn is_internal(ev: *const event) -> bool {
     unsafe { (*ev).ev_evcallback.evcb_flags & EVLIST_INTERNAL != 0 }
 }
 
+// The checks below run on every add/del: the debug-mode test is inlined into the caller,
+// the rest is out of line.
+
+#[inline]
 pub(crate) fn debug_note_add(ev: *const event) {
-    if !debug_mode_on() || is_internal(ev) {
+    if debug_mode_on() {
+        note_add_slow(ev);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn note_add_slow(ev: *const event) {
+    if is_internal(ev) {
         return;
     }
     if with_map(|m| m.get_mut(&(ev as usize)).map(|a| *a = true).is_some()) == Some(false) {
@@ -90,8 +102,17 @@ pub(crate) fn debug_note_add(ev: *const event) {
     }
 }
 
+#[inline]
 pub(crate) fn debug_note_del(ev: *const event) {
-    if !debug_mode_on() || is_internal(ev) {
+    if debug_mode_on() {
+        note_del_slow(ev);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn note_del_slow(ev: *const event) {
+    if is_internal(ev) {
         return;
     }
     if with_map(|m| m.get_mut(&(ev as usize)).map(|a| *a = false).is_some()) == Some(false) {
@@ -100,8 +121,17 @@ pub(crate) fn debug_note_del(ev: *const event) {
 }
 
 /// Aborts if `ev` was never set up (debug mode only). `func` names the API function.
+#[inline]
 pub(crate) fn debug_assert_is_setup(ev: *const event, func: &str) {
-    if !debug_mode_on() || is_internal(ev) {
+    if debug_mode_on() {
+        assert_is_setup_slow(ev, func);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn assert_is_setup_slow(ev: *const event, func: &str) {
+    if is_internal(ev) {
         return;
     }
     if with_map(|m| m.contains_key(&(ev as usize))) == Some(false) {
@@ -110,10 +140,16 @@ pub(crate) fn debug_assert_is_setup(ev: *const event, func: &str) {
 }
 
 /// Aborts if `ev` is currently added (debug mode only).
+#[inline]
 pub(crate) fn debug_assert_not_added(ev: *const event, func: &str) {
-    if !debug_mode_on() {
-        return;
+    if debug_mode_on() {
+        assert_not_added_slow(ev, func);
     }
+}
+
+#[cold]
+#[inline(never)]
+fn assert_not_added_slow(ev: *const event, func: &str) {
     if with_map(|m| m.get(&(ev as usize)).copied().unwrap_or(false)) == Some(true) {
         crate::ev_fatal!("{func} called on an already added event {}", describe(ev));
     }

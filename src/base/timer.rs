@@ -118,13 +118,11 @@ struct Slot {
 }
 
 impl Slot {
-    #[inline]
+    /// `evutil_timercmp(a, b, >)`, without branches: which of two deadlines is later is
+    /// unpredictable, and a mispredicted branch costs more than both comparisons.
+    #[inline(always)]
     fn greater(&self, o: &Slot) -> bool {
-        if self.sec == o.sec {
-            self.usec > o.usec
-        } else {
-            self.sec > o.sec
-        }
+        (self.sec > o.sec) | ((self.sec == o.sec) & (self.usec > o.usec))
     }
 }
 
@@ -178,25 +176,38 @@ impl MinHeap {
         unsafe { (*e).set_heap_idx(-1) };
     }
 
-    #[inline]
+    /// Slot `i` (unchecked: every caller passes an index below the heap's length).
+    #[inline(always)]
+    unsafe fn at(&self, i: usize) -> &Slot {
+        debug_assert!(i < self.p.len());
+        // SAFETY: `i < len` per the caller.
+        unsafe { self.p.get_unchecked(i) }
+    }
+
+    /// Puts `s` at `i` and records the index in its event.
+    #[inline(always)]
     unsafe fn set(&mut self, i: usize, s: Slot) {
-        self.p[i] = s;
-        // SAFETY: heap members are live.
-        unsafe { (*s.ev).set_heap_idx(i as c_int) };
+        debug_assert!(i < self.p.len());
+        // SAFETY: `i < len` per the caller; heap members are live.
+        unsafe {
+            *self.p.get_unchecked_mut(i) = s;
+            (*s.ev).set_heap_idx(i as c_int);
+        }
     }
 
     unsafe fn shift_up_unconditional(&mut self, mut hole: usize, e: Slot) {
         let mut parent = (hole - 1) / 2;
-        // SAFETY: heap members are live.
+        // SAFETY: `hole < len` on entry and only moves towards the root; heap members are
+        // live.
         unsafe {
             loop {
-                self.set(hole, self.p[parent]);
+                self.set(hole, *self.at(parent));
                 hole = parent;
                 if hole == 0 {
                     break;
                 }
                 parent = (hole - 1) / 2;
-                if !self.p[parent].greater(&e) {
+                if !self.at(parent).greater(&e) {
                     break;
                 }
             }
@@ -205,14 +216,15 @@ impl MinHeap {
     }
 
     unsafe fn shift_up(&mut self, mut hole: usize, e: Slot) {
-        // SAFETY: heap members are live.
+        // SAFETY: `hole < len` on entry and only moves towards the root; heap members are
+        // live.
         unsafe {
             while hole > 0 {
                 let parent = (hole - 1) / 2;
-                if !self.p[parent].greater(&e) {
+                if !self.at(parent).greater(&e) {
                     break;
                 }
-                self.set(hole, self.p[parent]);
+                self.set(hole, *self.at(parent));
                 hole = parent;
             }
             self.set(hole, e);
@@ -222,16 +234,20 @@ impl MinHeap {
     unsafe fn shift_down(&mut self, mut hole: usize, e: Slot) {
         let n = self.p.len();
         let mut min_child = 2 * (hole + 1);
-        // SAFETY: heap members are live.
+        // SAFETY: children are read only below `n`; `hole < n` throughout; heap members are
+        // live.
         unsafe {
             while min_child <= n {
-                if min_child == n || self.p[min_child].greater(&self.p[min_child - 1]) {
+                // The smaller child (as libevent, which subtracts the comparison's result).
+                if min_child == n {
                     min_child -= 1;
+                } else {
+                    min_child -= self.at(min_child).greater(self.at(min_child - 1)) as usize;
                 }
-                if !e.greater(&self.p[min_child]) {
+                if !e.greater(self.at(min_child)) {
                     break;
                 }
-                self.set(hole, self.p[min_child]);
+                self.set(hole, *self.at(min_child));
                 hole = min_child;
                 min_child = 2 * (hole + 1);
             }

@@ -14,10 +14,8 @@ pub use crate::base::event::{
     event_signal_fields, event_tailq_entry, event_timeout_pos,
 };
 
-/// `struct event_base` (opaque).
-pub struct event_base {
-    _opaque: [u8; 0],
-}
+/// `struct event_base` (opaque; declared in the core, see `base::event`).
+pub use crate::base::event::event_base;
 
 /// `struct event_config` (opaque).
 pub struct event_config {
@@ -76,19 +74,28 @@ fn as_cfg<'a>(c: *const event_config) -> Option<&'a mut Config> {
 /// `ev` is NULL or points to a `struct event`.
 #[inline]
 unsafe fn ev_base<'a>(ev: *const event, func: &str) -> Option<&'a EventBase> {
+    if !ev.is_null() {
+        // SAFETY: non-NULL per the check; the caller vouches for the memory.
+        let b = unsafe { (*ev).ev_base };
+        if !b.is_null() {
+            return as_base(b);
+        }
+    }
+    no_base(ev, func);
+    None
+}
+
+/// `ev_base`'s warnings.
+#[cold]
+#[inline(never)]
+fn no_base(ev: *const event, func: &str) {
     if ev.is_null() {
         // libevent's internal helper names (event_del_, …) are kept for the "no base"
         // message below, which programs may match; the NULL case is ours.
         crate::ev_warn!("{}: NULL event", func.trim_end_matches('_').trim_end_matches("_impl"));
-        return None;
-    }
-    // SAFETY: non-NULL per the check; the caller vouches for the memory.
-    let b = unsafe { (*ev).ev_base };
-    if b.is_null() {
+    } else {
         crate::ev_warn!("{func}: event has no event_base set.");
-        return None;
     }
-    as_base(b)
 }
 
 fn opt_tv<'a>(tv: *const timeval) -> Option<&'a timeval> {

@@ -2,9 +2,7 @@
 //! writes prototypes identical to libevent's. The `ev_*` integer names are macros in
 //! `event2/util.h` (hand-written), so cbindgen.toml excludes them from the generated header.
 
-use std::ffi::c_int;
-
-pub type evutil_socket_t = c_int;
+pub use crate::base::event::evutil_socket_t;
 pub type ev_ssize_t = isize;
 pub type ev_off_t = i64;
 pub type ev_socklen_t = libc::socklen_t;

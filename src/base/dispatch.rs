@@ -1,0 +1,504 @@
+//! The loop (`event_base_loop`): one poll per turn, expired timers, then the active queues
+//! in priority order, with the base lock released around each callback.
+
+use std::ffi::{c_int, c_short};
+use std::ptr;
+
+use libc::timeval;
+
+use super::event::*;
+use super::timer::*;
+use super::{
+    thread, DelMode, Event, EventBase, Inner, EVLOOP_NONBLOCK, EVLOOP_NO_EXIT_ON_EMPTY, EVLOOP_ONCE, TOKEN_SIGNAL,
+    TOKEN_WAKER,
+};
+
+const MAX_EPOLL_TIMEOUT_MSEC: i64 = 35 * 60 * 1000;
+
+impl Inner {
+    /// `timeout_next` as `epoll_wait`'s timeout: milliseconds until the first timer (rounded
+    /// up, capped like libevent's epoll backend), or -1 when there is none.
+    pub(super) fn timeout_next_msec(&mut self) -> c_int {
+        let top = self.timeheap.top();
+        if top.is_null() {
+            return -1;
+        }
+        let now = self.gettime();
+        // SAFETY: heap members are live.
+        let t = unsafe { (*top).ev_timeout };
+        if !tv_gt(&t, &now) {
+            return 0;
+        }
+        let ms = tv_to_msec(&tv_sub(&t, &now));
+        if !(0..=MAX_EPOLL_TIMEOUT_MSEC).contains(&ms) {
+            MAX_EPOLL_TIMEOUT_MSEC as c_int
+        } else {
+            ms as c_int
+        }
+    }
+
+    /// `timeout_process`: activates every event whose deadline passed.
+    #[inline]
+    pub(super) fn timeout_process(&mut self) {
+        if !self.timeheap.is_empty() {
+            self.timeout_process_heap();
+        }
+    }
+
+    fn timeout_process_heap(&mut self) {
+        let now = self.gettime();
+        loop {
+            let ev = self.timeheap.top();
+            if ev.is_null() {
+                break;
+            }
+            // SAFETY: heap members are live.
+            unsafe {
+                if tv_gt(&(*ev).ev_timeout, &now) {
+                    break;
+                }
+                let _ = self.del_nolock(ev, DelMode::NoBlock);
+                self.active_nolock(ev, EV_TIMEOUT as c_int, 1);
+            }
+        }
+    }
+}
+
+/// `event_base_loop`.
+///
+/// # Safety
+/// `b` is a live base; callbacks may re-enter the API but must not free it.
+pub(crate) unsafe fn base_loop(b: &EventBase, flags: c_int) -> c_int {
+    b.acquire();
+    {
+        // SAFETY: lock held.
+        let i = unsafe { b.inner() };
+        if i.running_loop {
+            crate::ev_warn!(
+                "event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once."
+            );
+            b.release();
+            return -1;
+        }
+        i.running_loop = true;
+        i.clear_time_cache();
+        i.th_owner_id = crate::sync::current_thread_id();
+        if i.n_sigs > 0 {
+            i.become_signal_base();
+        }
+        i.event_gotterm = false;
+        i.event_break = false;
+    }
+    let mut retval = 0;
+    loop {
+        // SAFETY: lock held; borrow ends before any callback.
+        let i = unsafe { b.inner() };
+        i.event_continue = false;
+        i.n_deferreds_queued = 0;
+        if i.event_gotterm || i.event_break {
+            break;
+        }
+        let timeout = if i.n_active() == 0 && flags & EVLOOP_NONBLOCK == 0 { i.timeout_next_msec() } else { 0 };
+        if flags & EVLOOP_NO_EXIT_ON_EMPTY == 0 && !i.haveevents() && i.n_active() == 0 {
+            crate::ev_debug!("event_base_loop: no events registered.");
+            retval = 1;
+            break;
+        }
+        if !i.active_later.head.is_null() {
+            i.make_later_events_active();
+        }
+        i.clear_time_cache();
+        // SAFETY: lock held on entry and exit.
+        if unsafe { dispatch(b, timeout) } < 0 {
+            retval = -1;
+            break;
+        }
+        // SAFETY: lock held.
+        let i = unsafe { b.inner() };
+        i.update_time_cache();
+        i.timeout_process();
+        if i.n_active() > 0 {
+            // SAFETY: lock held.
+            let n = unsafe { process_active(b) };
+            // SAFETY: lock held again.
+            let i = unsafe { b.inner() };
+            if flags & EVLOOP_ONCE != 0 && i.n_active() == 0 && n != 0 {
+                break;
+            }
+        } else if flags & EVLOOP_NONBLOCK != 0 {
+            break;
+        }
+    }
+    // SAFETY: lock held.
+    let i = unsafe { b.inner() };
+    i.clear_time_cache();
+    i.running_loop = false;
+    b.release();
+    retval
+}
+
+/// One poll: waits (lock released) and activates what became ready. `timeout` is
+/// `epoll_wait`'s (ms, -1 = none).
+#[inline]
+unsafe fn dispatch(b: &EventBase, mut timeout: c_int) -> c_int {
+    // SAFETY: lock held.
+    let i = unsafe { b.inner() };
+    let p = &mut i.poller;
+    if !p.refused.is_empty() {
+        timeout = 0;
+    }
+    if p.poll_semantics && p.find_closed() > 0 {
+        if p.no_closed {
+            // libevent's select backend: select() fails on a closed fd.
+            crate::ev_warn!("select: {}", crate::log::errno_text(libc::EBADF));
+            return -1;
+        }
+        timeout = 0;
+    }
+    let epfd = p.epfd;
+    let buf = p.buf;
+    // SAFETY: only the loop thread uses `buf`.
+    let cap = unsafe { (*buf).len() };
+    b.release();
+    // SAFETY: only the loop thread uses `buf`; it is a separate allocation of `cap` entries.
+    let n = unsafe { libc::epoll_wait(epfd, (*buf).as_mut_ptr(), cap as c_int, timeout) };
+    b.acquire();
+    // SAFETY: lock held again.
+    let i = unsafe { b.inner() };
+    i.is_notify_pending = false;
+    if n < 0 {
+        let err = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+        if err != libc::EINTR {
+            crate::ev_warn!("epoll_wait: {}", crate::log::errno_text(err));
+            return -1;
+        }
+        return 0;
+    }
+    let n = n as usize;
+    // libevent's epoll backend marks its results EV_ET (only events that asked for EV_ET
+    // are ever affected); its poll and select backends do not.
+    let et_mark = if i.poller.poll_semantics { 0 } else { EV_ET };
+    for k in 0..n {
+        // SAFETY: the kernel filled `n <= cap` entries; nobody else touches `buf`.
+        let e = unsafe { *(*buf).as_ptr().add(k) };
+        match e.u64 as usize {
+            TOKEN_WAKER => {}
+            TOKEN_SIGNAL => {
+                let cb: *mut event_callback = &mut *i.sig_evcb;
+                // SAFETY: our own internal callback.
+                unsafe { i.callback_activate_nolock(cb) };
+            }
+            fd => {
+                let what = i.poller.readiness(e.events);
+                if what != 0 {
+                    i.io_active_inline(fd as c_int, what | et_mark);
+                }
+            }
+        }
+    }
+    if !i.poller.nval.is_empty() || !i.poller.refused.is_empty() {
+        emulated_readiness(i);
+    }
+    if n == cap {
+        i.poller.grow_buffer();
+    }
+    0
+}
+
+/// What the emulated backends report beyond epoll's results: closed fds under "poll"
+/// (`POLLNVAL`) and the fds epoll refused (always ready).
+#[cold]
+fn emulated_readiness(i: &mut Inner) {
+    for k in 0..i.poller.nval.len() {
+        // libevent's poll backend: POLLNVAL counts as readable and writable.
+        let fd = i.poller.nval[k];
+        i.io_active(fd, EV_READ | EV_WRITE);
+    }
+    for k in 0..i.poller.refused.len() {
+        let fd = i.poller.refused[k];
+        let what = i.poller.refused_readiness(fd);
+        i.io_active(fd, what);
+    }
+}
+
+/// `event_process_active`.
+#[inline(always)]
+unsafe fn process_active(b: &EventBase) -> c_int {
+    // SAFETY: lock held.
+    let i = unsafe { b.inner() };
+    let endtime = match i.max_dispatch_time {
+        Some(t) => {
+            i.update_time_cache();
+            let now = i.gettime();
+            Some(tv_add(&t, &now))
+        }
+        None => None,
+    };
+    let maxcb = i.max_dispatch_callbacks;
+    let limit_after = i.limit_callbacks_after_prio;
+    let nq = i.activequeues.len();
+    let mut c = 0;
+    for q in 0..nq {
+        // SAFETY: lock held (re-derived each iteration: callbacks ran in between).
+        let i = unsafe { b.inner() };
+        match i.activequeues.get(q) {
+            None => break,
+            Some(aq) if aq.head.is_null() => continue,
+            Some(_) => {}
+        }
+        i.event_running_priority = q as c_int;
+        // SAFETY: lock held.
+        c = unsafe {
+            if (q as c_int) < limit_after {
+                process_single_queue(b, q, c_int::MAX, None)
+            } else {
+                process_single_queue(b, q, maxcb, endtime)
+            }
+        };
+        if c != 0 {
+            break;
+        }
+    }
+    // SAFETY: lock held.
+    unsafe { b.inner() }.event_running_priority = -1;
+    c
+}
+
+/// `event_process_active_single_queue`: runs queue `q` in FIFO order, releasing the lock
+/// around each callback. -1 when a break was requested.
+#[inline(always)]
+unsafe fn process_single_queue(b: &EventBase, q: usize, max: c_int, endtime: Option<timeval>) -> c_int {
+    let mut count = 0;
+    loop {
+        // SAFETY: lock held; this borrow ends before the callback is invoked.
+        let i = unsafe { b.inner() };
+        let Some(aq) = i.activequeues.get(q) else { break };
+        let evcb = aq.head;
+        if evcb.is_null() {
+            break;
+        }
+        // SAFETY: `evcb` is a live queued callback; we hold the lock.
+        unsafe {
+            let flags = (*evcb).evcb_flags;
+            if flags & EVLIST_INTERNAL == 0 {
+                count += 1;
+            }
+            let closure = (*evcb).evcb_closure;
+            if flags & EVLIST_INIT == 0 {
+                i.queue_remove_active(evcb);
+                i.current_event = evcb;
+                i.current_event_waiters = 0;
+                run_callback_closure(b, evcb, closure);
+            } else {
+                let ev = cb_to_event(evcb);
+                if (*ev).ev_events & EV_PERSIST != 0 || flags & EVLIST_FINALIZING != 0 {
+                    i.queue_remove_active(evcb);
+                } else {
+                    let _ = i.del_nolock(ev, DelMode::NoBlock);
+                }
+                i.current_event = evcb;
+                i.current_event_waiters = 0;
+                if closure == EV_CLOSURE_EVENT_PERSIST {
+                    // (Tested first: the common case.)
+                    persist_closure(b, ev);
+                } else {
+                    run_event_closure(b, evcb, ev, closure);
+                }
+            }
+        }
+        b.acquire();
+        // SAFETY: lock held again; fresh borrow after the callback.
+        let i = unsafe { b.inner() };
+        i.current_event = ptr::null_mut();
+        if i.current_event_waiters > 0 {
+            i.current_event_waiters = 0;
+            if let Some(c) = &b.cond {
+                c.broadcast();
+            }
+        }
+        if i.event_break {
+            return -1;
+        }
+        if count >= max {
+            return count;
+        }
+        if count > 0 {
+            if let Some(end) = endtime {
+                i.update_time_cache();
+                let now = i.gettime();
+                if !tv_gt(&end, &now) {
+                    return count;
+                }
+            }
+        }
+        if i.event_continue {
+            break;
+        }
+    }
+    count
+}
+
+/// The closures of events other than persistent ones. Returns with the lock released.
+#[inline]
+unsafe fn run_event_closure(b: &EventBase, evcb: *mut event_callback, ev: *mut Event, closure: u8) {
+    // SAFETY: lock held; `ev` was just dequeued and is live until its callback runs.
+    unsafe {
+        match closure {
+            EV_CLOSURE_EVENT => {
+                let cb = (*ev).callback();
+                let (fd, res, arg) = ((*ev).ev_fd, (*ev).ev_res, (*ev).ev_evcallback.evcb_arg);
+                b.release();
+                if let Some(f) = cb {
+                    f(fd, res, arg);
+                }
+            }
+            EV_CLOSURE_EVENT_SIGNAL => signal_closure(b, ev),
+            EV_CLOSURE_CB_SELF | EV_CLOSURE_CB_FINALIZE => run_callback_closure(b, evcb, closure),
+            _ => run_event_finalizer(b, ev, closure),
+        }
+    }
+}
+
+/// The closures of callbacks that are not events (deferred callbacks, finalizers of
+/// callbacks). Returns with the lock released.
+unsafe fn run_callback_closure(b: &EventBase, evcb: *mut event_callback, closure: u8) {
+    // SAFETY: lock held; `evcb` was just dequeued and is live until its callback runs.
+    unsafe {
+        match closure {
+            EV_CLOSURE_CB_SELF => {
+                let f = (*evcb).evcb_cb_union.evcb_selfcb;
+                let arg = (*evcb).evcb_arg;
+                b.release();
+                if let Some(f) = f {
+                    f(evcb, arg);
+                }
+            }
+            EV_CLOSURE_CB_FINALIZE => {
+                b.inner().current_event = ptr::null_mut();
+                let f = (*evcb).evcb_cb_union.evcb_cbfinalize;
+                let arg = (*evcb).evcb_arg;
+                b.release();
+                if let Some(f) = f {
+                    f(evcb, arg);
+                }
+            }
+            _ => b.release(),
+        }
+    }
+}
+
+/// An event's finalizer (`event_finalize`, `event_free_finalize`). Returns with the lock
+/// released.
+#[cold]
+unsafe fn run_event_finalizer(b: &EventBase, ev: *mut Event, closure: u8) {
+    // SAFETY: lock held; `ev` was just dequeued; the finalizer is the last use of it.
+    unsafe {
+        if closure != EV_CLOSURE_EVENT_FINALIZE && closure != EV_CLOSURE_EVENT_FINALIZE_FREE {
+            b.release();
+            return;
+        }
+        b.inner().current_event = ptr::null_mut();
+        let f = (*ev).ev_evcallback.evcb_cb_union.evcb_evfinalize;
+        let arg = (*ev).ev_evcallback.evcb_arg;
+        b.release();
+        thread::debug_note_teardown(ev);
+        if let Some(f) = f {
+            f(ev, arg);
+        }
+        if closure == EV_CLOSURE_EVENT_FINALIZE_FREE {
+            crate::mm::free(ev.cast());
+        }
+    }
+}
+
+/// `event_persist_closure`: re-arm the timeout relative to the last scheduled run, then
+/// call. Returns with the lock released.
+#[inline(always)]
+unsafe fn persist_closure(b: &EventBase, ev: *mut Event) {
+    // SAFETY: lock held; `ev` live (it was just dequeued).
+    unsafe {
+        if tv_isset(&(*ev).io_timeout()) {
+            rearm_persist_timeout(b.inner(), ev);
+        }
+        let cb = (*ev).callback();
+        let (fd, res, arg) = ((*ev).ev_fd, (*ev).ev_res, (*ev).ev_evcallback.evcb_arg);
+        b.release();
+        if let Some(f) = cb {
+            f(fd, res, arg);
+        }
+    }
+}
+
+/// The timeout part of `event_persist_closure`.
+unsafe fn rearm_persist_timeout(i: &mut Inner, ev: *mut Event) {
+    // SAFETY: lock held; `ev` live.
+    unsafe {
+        let io_tv = (*ev).io_timeout();
+        let now = i.gettime();
+        let mut delay = io_tv;
+        let mut usec_mask = 0;
+        let mut relative_to;
+        if is_common_timeout(&(*ev).ev_timeout, i.common_timeouts.len()) {
+            usec_mask = delay.tv_usec & !MICROSECONDS_MASK;
+            delay.tv_usec &= MICROSECONDS_MASK;
+            if (*ev).ev_res & EV_TIMEOUT != 0 {
+                relative_to = (*ev).ev_timeout;
+                relative_to.tv_usec &= MICROSECONDS_MASK;
+            } else {
+                relative_to = now;
+            }
+        } else if (*ev).ev_res & EV_TIMEOUT != 0 {
+            relative_to = (*ev).ev_timeout;
+        } else {
+            relative_to = now;
+        }
+        let mut run_at = tv_add(&relative_to, &delay);
+        if tv_gt(&now, &run_at) {
+            run_at = tv_add(&now, &delay);
+        }
+        run_at.tv_usec |= usec_mask;
+        i.add_nolock(ev, Some(&run_at), true);
+    }
+}
+
+/// `event_signal_closure`: call the callback `ncalls` times; `event_del` from inside zeroes
+/// our counter through `ev_pncalls`. Returns with the lock released.
+pub(super) unsafe fn signal_closure(b: &EventBase, ev: *mut Event) {
+    let mut ncalls: c_short;
+    let pn: *mut c_short;
+    // SAFETY: lock held; `ev` live. `ncalls` lives until we return, and `ev_pncalls` is
+    // cleared before that, so no dangling pointer escapes.
+    unsafe {
+        ncalls = (*ev).ev_.ev_signal.ev_ncalls;
+        pn = &mut ncalls;
+        if ncalls != 0 {
+            (*ev).ev_.ev_signal.ev_pncalls = pn;
+        }
+        b.release();
+        loop {
+            let mut n = ptr::read_volatile(pn);
+            if n == 0 {
+                break;
+            }
+            n -= 1;
+            ptr::write_volatile(pn, n);
+            (*ev).ev_.ev_signal.ev_ncalls = n;
+            if n == 0 {
+                (*ev).ev_.ev_signal.ev_pncalls = ptr::null_mut();
+            }
+            let cb = (*ev).callback();
+            if let Some(f) = cb {
+                f((*ev).ev_fd, (*ev).ev_res, (*ev).ev_evcallback.evcb_arg);
+            }
+            b.acquire();
+            let should_break = b.inner().event_break;
+            b.release();
+            if should_break {
+                if ptr::read_volatile(pn) != 0 {
+                    (*ev).ev_.ev_signal.ev_pncalls = ptr::null_mut();
+                }
+                return;
+            }
+        }
+    }
+}
