@@ -156,6 +156,10 @@ pub fn current_thread_id() -> u64 {
 enum LockImpl {
     Pthread(Box<UnsafeCell<libc::pthread_mutex_t>>),
     User(evthread_lock_callbacks, *mut c_void),
+    /// `evthread_enable_lock_debugging` without a lock implementation: libevent then hands
+    /// out debug locks that only track their owner (so `BEV_OPT_THREADSAFE` and friends
+    /// still get a lock, as test-ratelim relies on).
+    DebugOnly,
 }
 
 /// A recursive lock. `lock`/`unlock` must pair on one thread (checked when lock debugging
@@ -179,6 +183,7 @@ impl Lock {
     pub fn new() -> Option<Lock> {
         let backend = *BACKEND.lock().unwrap_or_else(|e| e.into_inner());
         let (imp, user_cond) = match backend {
+            Backend::Off if LOCK_DEBUGGING.load(Ordering::Acquire) => (LockImpl::DebugOnly, None),
             Backend::Off => return None,
             Backend::Pthreads => (LockImpl::Pthread(new_recursive_mutex()), None),
             Backend::User(cbs, cond) => {
@@ -212,6 +217,7 @@ impl Lock {
                     unsafe { f(0, *p) };
                 }
             }
+            LockImpl::DebugOnly => {}
         }
         if self.debug {
             self.owner.store(current_thread_id(), Ordering::Relaxed);
@@ -230,6 +236,7 @@ impl Lock {
                 Some(f) => unsafe { f(EVTHREAD_TRY, *p) == 0 },
                 None => true,
             },
+            LockImpl::DebugOnly => true,
         };
         if ok && self.debug {
             self.owner.store(current_thread_id(), Ordering::Relaxed);
@@ -258,6 +265,7 @@ impl Lock {
                     unsafe { f(0, *p) };
                 }
             }
+            LockImpl::DebugOnly => {}
         }
     }
 
@@ -281,6 +289,7 @@ impl Drop for Lock {
                     unsafe { f(*p, LOCKTYPE_RECURSIVE) };
                 }
             }
+            LockImpl::DebugOnly => {}
         }
     }
 }
@@ -330,6 +339,8 @@ impl Cond {
                 let p = unsafe { alloc(0) };
                 (!p.is_null()).then_some(Cond { imp: CondImpl::User(cbs, p) })
             }
+            // No condition implementation to wrap (libevent's is NULL too).
+            LockImpl::DebugOnly => None,
         }
     }
 
