@@ -13,6 +13,12 @@
  *                                 of 64 KiB chunks and read() of 64 KiB until EAGAIN, in
  *                                 turns, one thread — the physical limit of this machine.
  *
+ *   memory bev-idle conns=9900    resident memory per idle socket bufferevent: 9,900
+ *                                 socketpairs (2 fds each: under a 20,000-fd limit),
+ *                                 a bufferevent reading on one end of each
+ *                                 (created, enabled, one loop turn), measured in a fresh
+ *                                 child process; bytes per bufferevent.
+ *
  * The raw row prints the same numbers for both builds (it does not use the library); it is
  * there so that run.sh shows bulk next to the limit.  Every workload checks that every
  * byte arrived (the bulk and pingpong payloads are verified), and fails otherwise.
@@ -28,6 +34,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -285,6 +292,84 @@ raw_run(void *ctx)
 	return bench_stop();
 }
 
+/* ---- memory per idle bufferevent -------------------------------------------------------- */
+
+static long
+rss_bytes(void)
+{
+	long size = 0, resident = -1;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f || fscanf(f, "%ld %ld", &size, &resident) != 2)
+		bench_fail("cannot read /proc/self/statm");
+	fclose(f);
+	return resident * sysconf(_SC_PAGESIZE);
+}
+
+static void
+idle_read(struct bufferevent *bev, void *arg)
+{
+	(void)bev; (void)arg;
+	bench_fail("memory: an idle bufferevent read");
+}
+
+/* Child: n socketpairs opened first, then n bufferevents made, enabled and run once. */
+static void
+idle_measure(int n)
+{
+	struct event_base *b;
+	struct bufferevent **bevs;
+	int *fds, i;
+	long before, after;
+
+	if (bench_need_fds((rlim_t)2 * n + 64) == -1)
+		bench_fail("cannot raise RLIMIT_NOFILE to %d", 2 * n + 64);
+	fds = calloc((size_t)n * 2, sizeof(*fds));
+	bevs = calloc((size_t)n, sizeof(*bevs));
+	b = event_base_new();
+	if (!fds || !bevs || !b)
+		bench_fail("memory: setup");
+	for (i = 0; i < n; i++) {
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds + 2 * i) < 0)
+			bench_fail("socketpair: %s", strerror(errno));
+		evutil_make_socket_nonblocking(fds[2 * i]);
+	}
+	event_base_loop(b, EVLOOP_NONBLOCK);
+	before = rss_bytes();
+	for (i = 0; i < n; i++) {
+		bevs[i] = bufferevent_socket_new(b, fds[2 * i], BEV_OPT_CLOSE_ON_FREE);
+		if (!bevs[i])
+			bench_fail("bufferevent_socket_new");
+		bufferevent_setcb(bevs[i], idle_read, NULL, NULL, NULL);
+		bufferevent_enable(bevs[i], EV_READ);
+	}
+	event_base_loop(b, EVLOOP_NONBLOCK);
+	after = rss_bytes();
+	printf("memory bev-idle conns=%d value=%ld unit=B/bufferevent\n", n, (after - before) / n);
+	fflush(stdout);
+	_exit(0);
+}
+
+static void
+idle_row(int n)
+{
+	int status;
+	pid_t pid;
+	char label[64];
+
+	snprintf(label, sizeof(label), "memory bev-idle conns=%d", n);
+	if (!bench_want(label))
+		return;
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		bench_fail("fork");
+	if (pid == 0)
+		idle_measure(n);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		bench_fail("memory: the measuring child failed");
+}
+
 int
 main(void)
 {
@@ -359,5 +444,7 @@ main(void)
 	}
 	free(chunk);
 	event_base_free(base);
+	if (!RUNNING_ON_VALGRIND)
+		idle_row(bench_quick() ? 2000 : 9900);
 	return 0;
 }

@@ -431,6 +431,15 @@ impl Listener {
         self.unlock();
     }
 
+    /// The backlog is empty (or must not be looked at before the retry timer): the read
+    /// event waits for the next connection.
+    fn drained(&self) {
+        if let Some(b) = self.event_base() {
+            // SAFETY: written once by `new`.
+            b.io_drained(unsafe { (*self.ev()).ev_fd }, EV_READ);
+        }
+    }
+
     /// Asks the kernel to report the fd again if connections are still queued.
     fn rearm(&self) {
         if let Some(b) = self.event_base() {
@@ -493,6 +502,8 @@ unsafe extern "C" fn read_cb(fd: c_int, _what: c_short, arg: *mut c_void) {
     // Another thread freed or disabled the listener as this run began; while paused after an
     // error, the retry timer decides when to look again.
     if st.dead || !st.enabled || st.paused {
+        // Paused: not again until the retry timer says so.
+        l.drained();
         l.unlock();
         return;
     }
@@ -546,6 +557,7 @@ unsafe extern "C" fn read_cb(fd: c_int, _what: c_short, arg: *mut c_void) {
     };
     match err {
         libc::EAGAIN => {
+            l.drained();
             l.unlock();
             return;
         }
@@ -563,6 +575,7 @@ unsafe extern "C" fn read_cb(fd: c_int, _what: c_short, arg: *mut c_void) {
     // SAFETY: lock held.
     let st = unsafe { l.st() };
     st.paused = true;
+    l.drained();
     if let Some(ecb) = st.errorcb {
         st.refcnt += 1;
         let ud = st.user_data;

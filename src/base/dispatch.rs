@@ -155,6 +155,20 @@ unsafe fn dispatch(b: &EventBase, mut timeout: c_int) -> c_int {
         }
         timeout = 0;
     }
+    // Own-I/O fds still ready for what they wait for fire again this turn, first (where a
+    // level-triggered kernel re-queues the fds it reported last turn), and the poll must
+    // not sleep.
+    if !p.ready.is_empty() {
+        let mut now = std::mem::take(&mut p.ready_now);
+        if p.take_ready(&mut now) > 0 {
+            timeout = 0;
+            for &(fd, what) in &now {
+                i.io_active(fd, what);
+            }
+        }
+        i.poller.ready_now = now;
+    }
+    let p = &mut i.poller;
     let epfd = p.epfd;
     let buf = p.buf;
     // SAFETY: only the loop thread uses `buf`.
@@ -191,6 +205,7 @@ unsafe fn dispatch(b: &EventBase, mut timeout: c_int) -> c_int {
             fd => {
                 let what = i.poller.readiness(e.events);
                 if what != 0 {
+                    i.poller.own_report(fd as c_int, what, e.events);
                     i.io_active_inline(fd as c_int, what | et_mark);
                 }
             }

@@ -233,11 +233,11 @@ impl Inner {
     }
 
     #[inline]
-    fn need_notify(&self) -> bool {
+    pub(crate) fn need_notify(&self) -> bool {
         self.poller.waker.is_some() && self.running_loop && self.th_owner_id != crate::sync::current_thread_id()
     }
 
-    fn notify(&mut self) {
+    pub(crate) fn notify(&mut self) {
         if self.is_notify_pending {
             return;
         }

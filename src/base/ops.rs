@@ -50,8 +50,8 @@ impl EventBase {
         let was_registered = i.poller.slot_ref(fd).is_some_and(|s| s.is_registered());
         // SAFETY: lock held; `ev` live.
         let r = unsafe { i.add_nolock(ev, None, false) };
-        if r == 0 && was_registered {
-            i.poller.rearm(fd);
+        if r == 0 && was_registered && i.poller.rearm(fd) && i.need_notify() {
+            i.notify();
         }
         self.release();
         r
@@ -59,7 +59,19 @@ impl EventBase {
 
     /// Re-arms `fd` (see [`Poller::rearm`](super::poller::Poller::rearm)).
     pub(crate) fn rearm_fd(&self, fd: c_int) {
-        self.with(|i| i.poller.rearm(fd));
+        self.with(|i| {
+            if i.poller.rearm(fd) && i.need_notify() {
+                i.notify();
+            }
+        });
+    }
+
+    /// The owner of an own-I/O fd read or wrote it dry (`what`: `EV_READ`/`EV_WRITE`): it
+    /// fires again on the kernel's next edge only (see
+    /// [`Poller::drained`](super::poller::Poller::drained)).
+    #[inline]
+    pub(crate) fn io_drained(&self, fd: c_int, what: c_short) {
+        self.with(|i| i.poller.drained(fd, what));
     }
 
     /// `event_del*`.

@@ -62,6 +62,17 @@ const ST_OWN_ONLY: u8 = 0x04;
 /// An own-I/O event was added since the fd last had no events: only such fds need the
 /// `ST_OWN_ONLY` bookkeeping (plain fds skip it with one test).
 const ST_HAS_OWN: u8 = 0x08;
+/// Own-I/O fds: last known readable / writable (set by the kernel's edge reports, cleared
+/// by the owner when a read or write found the fd drained; see [`Poller::drained`]).
+const ST_RDY_R: u8 = 0x10;
+const ST_RDY_W: u8 = 0x20;
+/// On [`Poller::ready`] (activated again next turn while still ready and wanted).
+const ST_QUEUED: u8 = 0x40;
+/// Own-I/O fds: the peer hung up (`EPOLLRDHUP`, `EPOLLHUP` or `EPOLLERR` reported). Reading
+/// now always finds something (data, EOF or an error), so a short read no longer means
+/// drained: the EOF may be queued right behind the data it just read.
+const ST_HUP: u8 = 0x80;
+const ST_RDY: u8 = ST_RDY_R | ST_RDY_W;
 
 /// Per-fd state, indexed by fd (no hashing on the hot path). 16 bytes: the table is sized
 /// by the highest fd, like libevent's fd map (8 bytes per fd there, plus a 16-byte
@@ -301,6 +312,11 @@ pub(crate) struct Poller {
     pub(crate) nval: Vec<RawFd>,
     /// `find_closed`'s `poll()` array (reused).
     pfds: Vec<libc::pollfd>,
+    /// Own-I/O-only fds believed ready for something their events wait for (`ST_QUEUED`):
+    /// activated at the start of each turn until the owner reports them drained.
+    pub(crate) ready: Vec<RawFd>,
+    /// `take_ready`'s output (reused).
+    pub(crate) ready_now: Vec<(RawFd, c_short)>,
     /// The base reports "poll"/"select": no edge-triggering (poll has none).
     pub(crate) poll_semantics: bool,
     /// The base reports "select", which has no EV_CLOSED support (those events never see it).
@@ -340,6 +356,8 @@ impl Poller {
             buf,
             nval: Vec::new(),
             pfds: Vec::new(),
+            ready: Vec::new(),
+            ready_now: Vec::new(),
             poll_semantics: false,
             no_closed: false,
             kinds: REG_IN | REG_OUT | REG_RDHUP,
@@ -373,9 +391,17 @@ impl Poller {
         self.fds.get(fd as usize)
     }
 
-    /// libevent's epoll mask for the slot's counts (`REG_*`).
+    /// libevent's epoll mask for the slot's counts (`REG_*`). An own-I/O-only fd is
+    /// registered for reading and writing, edge-triggered, whatever its owner waits for
+    /// right now: its events come and go without `epoll_ctl` (readiness is tracked in the
+    /// slot instead; module docs).
     #[inline]
     fn mask_of(&self, s: &FdSlot) -> u8 {
+        if s.state & ST_OWN_ONLY != 0 && s.nevents() != 0 {
+            // `EPOLLRDHUP` too (under "select" too: this is ours, not the method's): the
+            // owner must know when a short read was followed by the peer's EOF.
+            return REG_IN | REG_OUT | REG_RDHUP | REG_ET;
+        }
         let kinds = (if s.nread != 0 { REG_IN } else { 0 })
             | (if s.nwrite != 0 { REG_OUT } else { 0 })
             | (if s.nclose != 0 { REG_RDHUP } else { 0 });
@@ -422,7 +448,11 @@ impl Poller {
         if unsafe { libc::epoll_ctl(self.epfd, op, fd, &mut e) } == -1 {
             return self.sync_failed(fd, op, want);
         }
-        self.fds[fd as usize].registered = want;
+        let slot = &mut self.fds[fd as usize];
+        slot.registered = want;
+        // A new registration reports the fd's state afresh (an edge-triggered ADD or MOD
+        // queues a ready fd); what we knew before no longer holds.
+        slot.state &= !(ST_RDY | ST_HUP);
         Ok(true)
     }
 
@@ -540,7 +570,99 @@ impl Poller {
             }
             slot.head = ev;
         }
+        if slot.state & (ST_OWN_ONLY | ST_RDY) > ST_OWN_ONLY && self.queue_if_wanted(fd) {
+            // Already known ready for what this event waits for: it fires next turn, as a
+            // level-triggered registration would report it (no `epoll_ctl` needed). A loop
+            // waiting in another thread must hear of it.
+            changed = true;
+        }
         Ok(if changed { Change::Changed } else { Change::Same })
+    }
+
+    /// The `EV_READ`/`EV_WRITE` kinds an own-I/O slot's events wait for and it is known
+    /// ready for.
+    #[inline]
+    fn ready_wanted(s: &FdSlot) -> c_short {
+        let mut what = 0;
+        if s.state & ST_RDY_R != 0 && s.nread != 0 {
+            what |= EV_READ;
+        }
+        if s.state & ST_RDY_W != 0 && s.nwrite != 0 {
+            what |= EV_WRITE;
+        }
+        what
+    }
+
+    /// Puts an own-I/O-only fd on the ready list if it is ready for something it waits for.
+    /// True if it was not on it before.
+    #[inline]
+    fn queue_if_wanted(&mut self, fd: RawFd) -> bool {
+        let s = &mut self.fds[fd as usize];
+        if s.state & (ST_OWN_ONLY | ST_QUEUED) == ST_OWN_ONLY && Self::ready_wanted(s) != 0 {
+            s.state |= ST_QUEUED;
+            self.ready.push(fd);
+            return true;
+        }
+        false
+    }
+
+    /// An edge report for an own-I/O-only fd (libevent's readiness `what`): remembered, and
+    /// the fd is queued so that it fires again next turn while still ready — what a
+    /// level-triggered registration does, without asking the kernel each turn.
+    /// `raw` is the kernel's result bits. True if the fd was newly queued.
+    #[inline]
+    pub(crate) fn own_report(&mut self, fd: RawFd, what: c_short, raw: u32) -> bool {
+        let Some(s) = self.fds.get_mut(fd as usize) else { return false };
+        if s.state & ST_OWN_ONLY == 0 {
+            return false;
+        }
+        if what & EV_READ != 0 {
+            s.state |= ST_RDY_R;
+        }
+        if what & EV_WRITE != 0 {
+            s.state |= ST_RDY_W;
+        }
+        if raw & (libc::EPOLLRDHUP | libc::EPOLLHUP | libc::EPOLLERR) as u32 != 0 {
+            s.state |= ST_HUP | ST_RDY_R;
+        }
+        self.queue_if_wanted(fd)
+    }
+
+    /// The owner of an own-I/O fd found it drained for `what` (a read or write came back
+    /// short or with `EAGAIN`): no more activations until the kernel reports a new edge.
+    #[inline]
+    pub(crate) fn drained(&mut self, fd: RawFd, what: c_short) {
+        if fd < 0 {
+            return;
+        }
+        if let Some(s) = self.fds.get_mut(fd as usize) {
+            if what & EV_READ != 0 && s.state & ST_HUP == 0 {
+                s.state &= !ST_RDY_R;
+            }
+            if what & EV_WRITE != 0 {
+                s.state &= !ST_RDY_W;
+            }
+        }
+    }
+
+    /// Start of a turn: the ready list, minus fds no longer ready for what they wait for,
+    /// with what each should fire for. Returns how many remain.
+    pub(crate) fn take_ready(&mut self, out: &mut Vec<(RawFd, c_short)>) -> usize {
+        out.clear();
+        let mut k = 0;
+        while k < self.ready.len() {
+            let fd = self.ready[k];
+            let s = &mut self.fds[fd as usize];
+            let what = if s.state & ST_OWN_ONLY != 0 { Self::ready_wanted(s) } else { 0 };
+            if what == 0 {
+                s.state &= !ST_QUEUED;
+                self.ready.swap_remove(k);
+                continue;
+            }
+            out.push((fd, what));
+            k += 1;
+        }
+        out.len()
     }
 
     /// Creates the slot of an fd the table has no page for.
@@ -671,11 +793,17 @@ impl Poller {
     /// again if it is ready now, and wakes a thread blocked in `epoll_wait`. For an owner of
     /// an edge-triggered fd that stopped before `EAGAIN` and must hear of it again, as a
     /// level-triggered registration would have (see [`EVLIST_X_OWN_IO`]).
-    pub(crate) fn rearm(&mut self, fd: RawFd) {
-        let Some(s) = self.slot_ref(fd) else { return };
+    pub(crate) fn rearm(&mut self, fd: RawFd) -> bool {
+        let Some(s) = self.slot_ref(fd) else { return false };
+        if s.state & ST_OWN_ONLY != 0 {
+            // Readiness is ours to track: the owner says it stopped short, so the fd is
+            // still ready.
+            return self.own_report(fd, EV_READ, 0);
+        }
         if s.registered != 0 && !s.refused() {
             let _ = self.ctl(libc::EPOLL_CTL_MOD, fd, s.registered);
         }
+        false
     }
 
     /// After fork: a fresh epoll instance with every fd re-registered.
@@ -685,7 +813,9 @@ impl Poller {
         self.poll = poll;
         self.waker = None;
         let mut with_events = Vec::new();
+        self.ready.clear();
         for (fd, s) in self.fds.iter_mut() {
+            s.state &= !(ST_RDY | ST_QUEUED | ST_HUP);
             if s.refused() {
                 continue;
             }
@@ -830,34 +960,49 @@ mod tests {
     }
 
     #[test]
-    fn own_io_fd_is_edge_triggered_while_alone_and_rearm_reports_it_again() {
+    fn own_io_fd_is_edge_triggered_while_alone_and_its_readiness_is_tracked() {
         let mut p = Poller::new().unwrap();
         let [a, b] = crate::util::sock::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0).unwrap();
         let mut own = make_event(a, true);
         let mut other = make_event(a, false);
         let reg = |p: &Poller| epoll_bits(p.fds[a as usize].registered);
         const IN: u32 = libc::EPOLLIN as u32;
-        const ET: u32 = libc::EPOLLET as u32;
+        const OWN: u32 = (libc::EPOLLIN | libc::EPOLLOUT | libc::EPOLLRDHUP | libc::EPOLLET) as u32;
+        let ready = |p: &mut Poller| {
+            let mut v = Vec::new();
+            p.take_ready(&mut v);
+            v
+        };
         // SAFETY: live events, each added once and deleted once below.
         unsafe {
             p.add(&mut *own).unwrap();
-            assert_eq!(reg(&p), IN | ET);
+            assert_eq!(reg(&p), OWN, "own I/O: registered once for everything, edge-triggered");
             p.add(&mut *other).unwrap();
             assert_eq!(reg(&p), IN, "a level-triggered event keeps its semantics");
             p.del(&mut *other);
-            assert_eq!(reg(&p), IN | ET);
+            assert_eq!(reg(&p), OWN);
         }
         // SAFETY: a one-byte write from a valid buffer.
         assert_eq!(unsafe { libc::write(b, b"x".as_ptr().cast(), 1) }, 1);
         assert_eq!(reported(&p), vec![a]);
         assert!(reported(&p).is_empty(), "edge-triggered: reported once");
-        p.rearm(a);
-        assert_eq!(reported(&p), vec![a], "re-armed while ready: reported again");
-        assert!(reported(&p).is_empty());
-        // Deleting drops the registration; adding again re-polls the fd (no new edge needed).
+        // What the loop does with the report: remembered, and fired again next turn.
+        assert!(p.own_report(a, EV_READ, IN));
+        assert_eq!(ready(&mut p), vec![(a, EV_READ)]);
+        assert_eq!(ready(&mut p), vec![(a, EV_READ)], "still ready: fires every turn");
+        p.drained(a, EV_READ);
+        assert!(ready(&mut p).is_empty(), "drained: waits for the next edge");
+        assert!(p.rearm(a), "the owner stopped short: ready again");
+        assert_eq!(ready(&mut p), vec![(a, EV_READ)]);
+        // A hang-up makes reads sticky: a short read may leave the EOF behind.
+        assert!(!p.own_report(a, EV_READ, IN | libc::EPOLLRDHUP as u32));
+        p.drained(a, EV_READ);
+        assert_eq!(ready(&mut p), vec![(a, EV_READ)]);
+        // Deleting drops the registration and what was known; adding again re-polls the fd.
         // SAFETY: `own` is on the list.
         unsafe { p.del(&mut *own) };
         assert_eq!(reg(&p), 0);
+        assert!(ready(&mut p).is_empty());
         // SAFETY: `own` is live and off the list.
         unsafe { p.add(&mut *own).unwrap() };
         assert_eq!(reported(&p), vec![a]);

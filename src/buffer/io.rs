@@ -7,7 +7,7 @@ use super::chain::SENDFILE;
 use super::{frozen, Evbuffer};
 
 /// `EVBUFFER_MAX_READ`: libevent 2.1 reads at most this much per call.
-const MAX_READ: c_int = 4096;
+pub(crate) const MAX_READ: c_int = 4096;
 const NUM_READ_IOVEC: usize = 4;
 const NUM_WRITE_IOVEC: usize = 128;
 
@@ -111,7 +111,16 @@ impl Evbuffer {
     /// `evbuffer_write_atmost`.
     pub fn write_atmost(&self, fd: c_int, howmuch: isize) -> c_int {
         self.lock();
-        let r = self.write_locked(fd, howmuch, false);
+        let r = self.write_locked(fd, howmuch, false, &mut 0);
+        self.unlock();
+        r
+    }
+
+    /// `write_atmost`, also telling how many bytes the system call was offered (a write of
+    /// fewer than that means the descriptor is full).
+    pub fn write_atmost_offered(&self, fd: c_int, howmuch: isize, offered: &mut usize) -> c_int {
+        self.lock();
+        let r = self.write_locked(fd, howmuch, false, offered);
         self.unlock();
         r
     }
@@ -119,14 +128,14 @@ impl Evbuffer {
     /// `write_atmost` for bufferevent_flush_and_close: a peer that went away is an EPIPE
     /// error, never a SIGPIPE (`sendmsg` with `MSG_NOSIGNAL`; file chains block the signal
     /// around `sendfile` and swallow it).
-    pub fn send_atmost(&self, fd: c_int, howmuch: isize) -> c_int {
+    pub fn send_atmost(&self, fd: c_int, howmuch: isize, offered: &mut usize) -> c_int {
         self.lock();
-        let r = self.write_locked(fd, howmuch, true);
+        let r = self.write_locked(fd, howmuch, true, offered);
         self.unlock();
         r
     }
 
-    fn write_locked(&self, fd: c_int, howmuch: isize, nosignal: bool) -> c_int {
+    fn write_locked(&self, fd: c_int, howmuch: isize, nosignal: bool, offered: &mut usize) -> c_int {
         let inner = self.inner();
         if inner.freeze_start {
             frozen("evbuffer_write", true);
@@ -144,6 +153,7 @@ impl Evbuffer {
             // SAFETY: the chain holds a reference on its segment.
             let src_fd = unsafe { seg.as_ref() }.fd;
             let mut offset = first.misalign as libc::off_t;
+            *offered = first.off;
             let guard = nosignal.then(SigpipeGuard::new);
             // SAFETY: plain syscall; `offset` is a local.
             let r = unsafe { libc::sendfile(fd, src_fd, &mut offset, first.off) };
@@ -173,6 +183,7 @@ impl Evbuffer {
                 }
                 ci += 1;
             }
+            *offered = howmuch - left;
             if i == 0 {
                 0
             } else if nosignal {

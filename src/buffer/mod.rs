@@ -72,13 +72,74 @@ pub struct CbEntry {
     pub cb: CbFn,
     pub arg: *mut c_void,
     pub flags: u32,
+    /// The next (older) entry of its buffer's [`CbList`].
+    next: Option<NonNull<CbEntry>>,
+}
+
+/// A buffer's callbacks, newest first (libevent's `LIST_INSERT_HEAD` order), linked
+/// through the entries themselves: most buffers have none or one (a bufferevent's output
+/// buffer has one), and a list head costs no allocation and 8 bytes.
+#[derive(Default)]
+pub(crate) struct CbList {
+    head: Option<NonNull<CbEntry>>,
+}
+
+impl CbList {
+    #[inline(always)]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.head.is_none()
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = NonNull<CbEntry>> + '_ {
+        // SAFETY: linked entries are live (owned by the list until unlinked).
+        std::iter::successors(self.head, |e| unsafe { e.as_ref() }.next)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    pub(crate) fn contains(&self, e: NonNull<CbEntry>) -> bool {
+        self.iter().any(|x| x == e)
+    }
+
+    /// Links a fresh entry in front.
+    pub(crate) fn push_front(&mut self, mut e: NonNull<CbEntry>) {
+        // SAFETY: a fresh entry, owned by the caller until linked here.
+        unsafe { e.as_mut() }.next = self.head;
+        self.head = Some(e);
+    }
+
+    /// Unlinks `e`; false if it is not on the list.
+    pub(crate) fn remove(&mut self, e: *mut CbEntry) -> bool {
+        let mut link = &mut self.head;
+        while let Some(mut cur) = *link {
+            if cur.as_ptr() == e {
+                // SAFETY: a linked (live) entry.
+                *link = unsafe { cur.as_ref() }.next;
+                return true;
+            }
+            // SAFETY: as above; the borrow moves down the list.
+            link = unsafe { &mut cur.as_mut().next };
+        }
+        false
+    }
+
+    /// Unlinks the first entry.
+    pub(crate) fn pop_front(&mut self) -> Option<NonNull<CbEntry>> {
+        let e = self.head?;
+        // SAFETY: a linked (live) entry.
+        self.head = unsafe { e.as_ref() }.next;
+        Some(e)
+    }
 }
 
 /// The buffer's lock: none, our own, one shared with a bufferevent, or a raw lock the
 /// program passed to `evbuffer_enable_locking`.
 pub enum BufLock {
     None,
-    Own(crate::sync::Lock),
+    /// Boxed: a lock is large, and most buffers have none (memory per idle buffer).
+    Own(Box<crate::sync::Lock>),
     Shared(Arc<crate::sync::Lock>),
     Raw(*mut c_void),
 }
@@ -112,8 +173,7 @@ pub struct Inner {
     pub freeze_end: bool,
     pub deferred_cbs: bool,
     pub flags: u32,
-    /// Newest first, as libevent's LIST_INSERT_HEAD leaves them.
-    callbacks: Vec<NonNull<CbEntry>>,
+    callbacks: CbList,
     pub cb_queue: *mut c_void,
     refcnt: u32,
     pub parent: *mut c_void,
@@ -126,7 +186,7 @@ pub struct Inner {
     deferred: Option<Box<crate::base::deferred::Deferred>>,
     /// The owning bufferevent's reference counting, so a scheduled deferred callback
     /// keeps it alive (libevent's bufferevent_incref_/decref_).
-    parent_ref: Option<ParentRefs>,
+    parent_ref: Option<&'static ParentRefs>,
 }
 
 /// A bufferevent's (incref, decref) for its own pointer.
@@ -172,7 +232,7 @@ impl Inner {
             freeze_end: false,
             deferred_cbs: false,
             flags: 0,
-            callbacks: Vec::new(),
+            callbacks: CbList::default(),
             cb_queue: std::ptr::null_mut(),
             refcnt: 1,
             parent: std::ptr::null_mut(),
@@ -1343,7 +1403,7 @@ impl Evbuffer {
         }
         match lock {
             BufLock::None => match crate::sync::Lock::new() {
-                Some(l) => *cur = BufLock::Own(l),
+                Some(l) => *cur = BufLock::Own(Box::new(l)),
                 None => return -1,
             },
             l => *cur = l,
@@ -1451,7 +1511,7 @@ impl Evbuffer {
         if unsafe { crate::base::deferred::schedule(base, d) } {
             let inner = self.inner();
             inner.refcnt += 1;
-            if let (Some((incref, _)), false) = (inner.parent_ref, inner.parent.is_null()) {
+            if let (Some(&(incref, _)), false) = (inner.parent_ref, inner.parent.is_null()) {
                 // SAFETY: the bufferevent registered these for its own pointer.
                 unsafe { incref(inner.parent) };
             }
@@ -1489,7 +1549,7 @@ impl Evbuffer {
 
     /// For bufferevents: the owner, and how to keep it alive while a deferred callback of
     /// this buffer is pending (libevent's `evbuffer_set_parent_`).
-    pub fn set_parent(&self, bev: *mut c_void, refs: Option<ParentRefs>) {
+    pub fn set_parent(&self, bev: *mut c_void, refs: Option<&'static ParentRefs>) {
         self.read_op(|i| {
             i.parent = bev;
             i.parent_ref = refs;
@@ -1529,10 +1589,10 @@ impl Evbuffer {
             }
             if inner.callbacks.len() <= CB_SNAPSHOT {
                 for (s, e) in snap.iter_mut().zip(inner.callbacks.iter()) {
-                    *s = Some(*e);
+                    *s = Some(e);
                 }
             } else {
-                big = inner.callbacks.clone();
+                big = inner.callbacks.iter().collect();
             }
             (info, new_size)
         };
@@ -1549,7 +1609,7 @@ impl Evbuffer {
             // Skip entries removed by an earlier callback of this round.
             let (cb, arg) = {
                 let inner = self.inner();
-                if !inner.callbacks.contains(&e) {
+                if !inner.callbacks.contains(e) {
                     continue;
                 }
                 // SAFETY: registered entries are live.
@@ -1604,7 +1664,7 @@ impl Evbuffer {
         }
         inner.free_all();
         inner.total_len = 0;
-        for e in inner.callbacks.drain(..) {
+        while let Some(e) = inner.callbacks.pop_front() {
             // SAFETY: entries are boxed by `add_cb` and owned by the list.
             drop(unsafe { Box::from_raw(e.as_ptr()) });
         }
@@ -2144,21 +2204,15 @@ impl Evbuffer {
 
     /// `evbuffer_add_cb`; `None` when the allocator fails (libevent returns NULL).
     pub fn add_cb(&self, cb: CbFn, arg: *mut c_void) -> Option<NonNull<CbEntry>> {
-        let e = NonNull::from(Box::leak(crate::mm::try_box(CbEntry { cb, arg, flags: CB_ENABLED })?));
-        self.read_op(|i| i.callbacks.insert(0, e));
+        let e = NonNull::from(Box::leak(crate::mm::try_box(CbEntry { cb, arg, flags: CB_ENABLED, next: None })?));
+        self.read_op(|i| i.callbacks.push_front(e));
         Some(e)
     }
 
     /// `e` is dereferenced only once found among this buffer's registered entries.
     #[allow(clippy::not_unsafe_ptr_arg_deref)]
     pub fn remove_cb_entry(&self, e: *mut CbEntry) -> c_int {
-        let found = self.read_op(|i| match i.callbacks.iter().position(|x| x.as_ptr() == e) {
-            Some(k) => {
-                i.callbacks.remove(k);
-                true
-            }
-            None => false,
-        });
+        let found = self.read_op(|i| i.callbacks.remove(e));
         if !found {
             crate::ev_warn!("evbuffer_remove_cb_entry: the entry is not registered on this buffer");
             return -1;
@@ -2175,7 +2229,6 @@ impl Evbuffer {
             .inner()
             .callbacks
             .iter()
-            .copied()
             .find(|e| unsafe { e.as_ref() }.cb.addr() == cb && unsafe { e.as_ref() }.arg == arg);
         let r = match hit {
             Some(e) => self.remove_cb_entry(e.as_ptr()),
@@ -2208,8 +2261,8 @@ impl Evbuffer {
     /// `evbuffer_setcb`: replaces every callback by one obsolete-style callback (or none).
     pub fn setcb(&self, cb: CbFn, arg: *mut c_void) -> c_int {
         self.lock();
-        let old = std::mem::take(&mut self.inner().callbacks);
-        for e in old {
+        let mut old = std::mem::take(&mut self.inner().callbacks);
+        while let Some(e) = old.pop_front() {
             // SAFETY: boxed by `add_cb`, owned by the list we just emptied.
             drop(unsafe { Box::from_raw(e.as_ptr()) });
         }

@@ -75,7 +75,7 @@ pub(crate) unsafe fn new(
     free_context: Option<unsafe extern "C" fn(*mut c_void)>,
     ctx: *mut c_void,
 ) -> Option<*mut BufferEvent> {
-    let kind = Kind::Filter(Filter {
+    let kind = Kind::Filter(Box::new(Filter {
         underlying,
         inbuf_cb: None,
         outbuf_cb: None,
@@ -84,7 +84,7 @@ pub(crate) unsafe fn new(
         process_in: input_filter.unwrap_or(null_filter),
         process_out: output_filter.unwrap_or(null_filter),
         context: ctx,
-    });
+    }));
     // SAFETY: `underlying` is live (caller).
     unsafe {
         let p = BufferEvent::new_common((*underlying).bev.ev_base, &OPS_FILTER, kind, options & !BEV_OPT_THREADSAFE)?;

@@ -317,14 +317,20 @@ pub(crate) unsafe fn on_writable(p: *mut BufferEvent, _fd: c_int, event: c_short
         if out.get_length() > 0 {
             let atmost = ratelim::get_write_max(p);
             out.freeze(true, false);
-            let n = out.send_atmost(fd, atmost);
+            let mut offered = 0;
+            let n = out.send_atmost(fd, atmost, &mut offered);
             out.freeze(true, true);
             if n < 0 {
                 let e = errno();
-                if e != libc::EAGAIN && e != libc::EINTR {
+                if e == libc::EAGAIN {
+                    io_drained(p, fd, EV_WRITE);
+                } else if e != libc::EINTR {
                     finish(p);
                 }
                 return;
+            }
+            if (n as usize) < offered {
+                io_drained(p, fd, EV_WRITE);
             }
             if n > 0 {
                 ratelim::decrement_write_buckets(p, n as isize);
@@ -340,25 +346,44 @@ pub(crate) unsafe fn on_writable(p: *mut BufferEvent, _fd: c_int, event: c_short
     }
 }
 
-/// Reads and throws away what the peer sends. True on EOF or a fatal error.
-fn discard(fd: c_int) -> bool {
+/// What [`discard`] found.
+#[derive(PartialEq, Eq)]
+enum Discarded {
+    /// Nothing more waiting.
+    Drained,
+    /// Stopped after its rounds with more possibly waiting (the loop turns first).
+    More,
+    /// The peer's EOF, or a fatal error.
+    End,
+}
+
+/// Reads and throws away what the peer sends.
+fn discard(fd: c_int) -> Discarded {
     let mut buf = [0u8; DISCARD_CHUNK];
     for _ in 0..DISCARD_ROUNDS {
         // SAFETY: `buf` is writable for its length.
         let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), libc::MSG_DONTWAIT) };
         if n > 0 {
             if (n as usize) < buf.len() {
-                return false;
+                return Discarded::Drained;
             }
             continue;
         }
         if n == 0 {
-            return true;
+            return Discarded::End;
         }
         let e = errno();
-        return !(e == libc::EAGAIN || e == libc::EINTR);
+        return if e == libc::EAGAIN || e == libc::EINTR { Discarded::Drained } else { Discarded::End };
     }
-    false
+    Discarded::More
+}
+
+/// Tells the poller that the close's fd is drained for `what` (own-I/O readiness).
+unsafe fn io_drained(p: *mut BufferEvent, fd: c_int, what: c_short) {
+    // SAFETY: live per the caller.
+    if let Some(b) = unsafe { event_base_of(&(*p).bev.ev_read) } {
+        b.io_drained(fd, what);
+    }
 }
 
 /// The socket is readable while closing (from the socket's read callback).
@@ -370,11 +395,12 @@ pub(crate) unsafe fn on_readable(p: *mut BufferEvent, _fd: c_int, _event: c_shor
             return;
         }
         let (fd, phase) = (c.fd, c.phase);
-        if discard(fd) {
-            if phase == Phase::Lingering {
-                finish(p);
-            } else {
-                // The peer shut its side: keep writing (it may still read), stop reading.
+        match discard(fd) {
+            Discarded::Drained => io_drained(p, fd, EV_READ),
+            Discarded::More => {}
+            Discarded::End if phase == Phase::Lingering => finish(p),
+            // The peer shut its side: keep writing (it may still read), stop reading.
+            Discarded::End => {
                 ev_del(&mut (*p).bev.ev_read);
             }
         }

@@ -127,7 +127,8 @@ const _: () = assert!(std::mem::offset_of!(bufferevent, output) == 280);
 pub(crate) enum Kind {
     Socket(socket::Socket),
     Pair(pair::Pair),
-    Filter(filter::Filter),
+    /// Boxed: the largest kind and the rarest (memory per socket bufferevent).
+    Filter(Box<filter::Filter>),
 }
 
 /// A bufferevent: the public struct first (C's pointer is this block's address), then
@@ -149,7 +150,6 @@ pub struct BufferEvent {
     pub(crate) connection_refused: bool,
     /// The last reference was dropped: the finalizer is queued, nothing may start again.
     pub(crate) finalizing: bool,
-    pub(crate) dns_error: c_int,
     pub(crate) max_single_read: isize,
     pub(crate) max_single_write: isize,
     pub(crate) rate_limiting: Option<Box<ratelim::RateLimit>>,
@@ -906,7 +906,6 @@ impl BufferEvent {
             connecting: false,
             connection_refused: false,
             finalizing: false,
-            dns_error: 0,
             max_single_read: MAX_SINGLE_DEFAULT,
             max_single_write: MAX_SINGLE_DEFAULT,
             rate_limiting: None,
@@ -928,8 +927,8 @@ impl BufferEvent {
                 Self::input(p).enable_locking(BufLock::Shared(l.clone()));
                 Self::output(p).enable_locking(BufLock::Shared(l.clone()));
             }
-            Self::input(p).set_parent(p.cast(), Some((parent_incref, parent_decref)));
-            Self::output(p).set_parent(p.cast(), Some((parent_incref, parent_decref)));
+            Self::input(p).set_parent(p.cast(), Some(&PARENT_REFS));
+            Self::output(p).set_parent(p.cast(), Some(&PARENT_REFS));
         }
         Some(p)
     }
@@ -1034,6 +1033,9 @@ unsafe extern "C" fn inbuf_wm_cb(buf: *mut c_void, _info: *const CbInfo, arg: *m
         }
     }
 }
+
+/// How an evbuffer keeps its bufferevent alive while one of its deferred callbacks waits.
+static PARENT_REFS: crate::buffer::ParentRefs = (parent_incref, parent_decref);
 
 unsafe fn parent_incref(arg: *mut c_void) {
     // SAFETY: the evbuffer's parent is a live bufferevent.

@@ -16,12 +16,40 @@ use std::ptr;
 use libc::timeval;
 
 use super::*;
-use crate::base::event::{EV_FINALIZE, EV_PERSIST};
+use crate::base::event::{EVLIST_X_OWN_IO, EV_FINALIZE, EV_PERSIST};
+use crate::buffer::io::MAX_READ as READ_MAX;
 use crate::buffer::FLAG_DRAINS_TO_FD;
 use crate::util::sock::{errno, set_errno};
 
 /// A socket bufferevent's own state (the fd lives in its events).
-pub(crate) struct Socket;
+#[derive(Default)]
+pub(crate) struct Socket {
+    /// The last name lookup's error (`bufferevent_socket_get_dns_error`).
+    pub(crate) dns_error: c_int,
+}
+
+/// The socket state of a socket bufferevent.
+unsafe fn sock<'a>(p: *mut BufferEvent) -> &'a mut Socket {
+    // SAFETY: only called on socket bufferevents (live per the caller).
+    match unsafe { &mut (*p).kind } {
+        Kind::Socket(s) => s,
+        _ => crate::ev_fatal!("bufferevent_socket: not a socket bufferevent"),
+    }
+}
+
+/// `bufferevent_socket_get_dns_error`: 0 for other kinds.
+pub(crate) unsafe fn dns_error(p: *mut BufferEvent) -> c_int {
+    // SAFETY: live per the caller.
+    unsafe {
+        BufferEvent::lock(p);
+        let e = match &(*p).kind {
+            Kind::Socket(s) => s.dns_error,
+            _ => 0,
+        };
+        BufferEvent::unlock(p);
+        e
+    }
+}
 
 fn rw_retriable(e: c_int) -> bool {
     e == libc::EINTR || e == libc::EAGAIN
@@ -40,12 +68,27 @@ pub(crate) unsafe fn reassign(p: *mut BufferEvent, fd: c_int) {
         let flags = EV_PERSIST | EV_FINALIZE;
         crate::base::assign_raw(&mut (*p).bev.ev_read, base, nq, fd, EV_READ | flags, Some(readcb), p.cast());
         crate::base::assign_raw(&mut (*p).bev.ev_write, base, nq, fd, EV_WRITE | flags, Some(writecb), p.cast());
+        // evshim does this fd's I/O itself: registered once, edge-triggered, and told when
+        // a read or write finds it drained (the poller's own-I/O mode). libevent's flags and
+        // `event_pending` answers are unchanged.
+        (*p).bev.ev_read.ev_evcallback.evcb_flags |= EVLIST_X_OWN_IO;
+        (*p).bev.ev_write.ev_evcallback.evcb_flags |= EVLIST_X_OWN_IO;
+    }
+}
+
+/// A read or write came back short or with `EAGAIN`: the fd is drained for `what` until
+/// the kernel reports a new edge.
+#[inline]
+unsafe fn drained(p: *mut BufferEvent, fd: c_int, what: c_short) {
+    // SAFETY: live per the caller.
+    if let Some(b) = unsafe { event_base_of(&(*p).bev.ev_read) } {
+        b.io_drained(fd, what);
     }
 }
 
 /// `bufferevent_socket_new`.
 pub(crate) fn new(base: *mut crate::ffi::event::event_base, fd: c_int, options: c_int) -> Option<*mut BufferEvent> {
-    let p = BufferEvent::new_common(base, &OPS_SOCKET, Kind::Socket(Socket), options)?;
+    let p = BufferEvent::new_common(base, &OPS_SOCKET, Kind::Socket(Socket::default()), options)?;
     // SAFETY: fresh, exclusively ours.
     unsafe {
         let out = BufferEvent::output(p);
@@ -116,11 +159,19 @@ unsafe extern "C" fn readcb(fd: c_int, event: c_short, arg: *mut c_void) {
                 return;
             }
             input.freeze(false, false);
-            res = input.read_bufferevent(fd, howmuch.min(c_int::MAX as isize) as c_int);
+            let want = howmuch.min(READ_MAX as isize) as c_int;
+            res = input.read_bufferevent(fd, want);
             input.freeze(false, true);
+            if res > 0 && res < want {
+                // A short read on a stream, pipe or tty: nothing more is waiting.
+                drained(p, fd, EV_READ);
+            }
             if res == -1 {
                 let err = errno();
                 if rw_retriable(err) {
+                    if err == libc::EAGAIN {
+                        drained(p, fd, EV_READ);
+                    }
                     BufferEvent::decref_and_unlock(p);
                     return;
                 }
@@ -203,11 +254,19 @@ unsafe extern "C" fn writecb(fd: c_int, event: c_short, arg: *mut c_void) {
             let output = BufferEvent::output(p);
             if output.get_length() > 0 {
                 output.freeze(true, false);
-                res = output.write_atmost(fd, atmost);
+                let mut offered = 0;
+                res = output.write_atmost_offered(fd, atmost, &mut offered);
                 output.freeze(true, true);
+                if res > 0 && (res as usize) < offered {
+                    // A short write: the socket's buffer is full.
+                    drained(p, fd, EV_WRITE);
+                }
                 if res == -1 {
                     let err = errno();
                     if rw_retriable(err) {
+                        if err == libc::EAGAIN {
+                            drained(p, fd, EV_WRITE);
+                        }
                         if output.get_length() == 0 {
                             ev_del(&mut (*p).bev.ev_write);
                         }
@@ -372,7 +431,7 @@ pub(crate) unsafe fn connect_hostname(
     // SAFETY: live per the caller.
     unsafe {
         BufferEvent::lock(p);
-        (*p).dns_error = 0;
+        sock(p).dns_error = 0;
         BufferEvent::suspend_write(p, SUSPEND_LOOKUP);
         BufferEvent::suspend_read(p, SUSPEND_LOOKUP);
         (*p).refcnt += 1;
@@ -383,7 +442,7 @@ pub(crate) unsafe fn connect_hostname(
         BufferEvent::unsuspend_read(p, SUSPEND_LOOKUP);
         match res {
             Err(e) => {
-                (*p).dns_error = e;
+                sock(p).dns_error = e;
                 BufferEvent::run_eventcb(p, BEV_EVENT_ERROR, 0);
                 BufferEvent::decref_and_unlock(p);
             }
@@ -559,7 +618,7 @@ pub(crate) unsafe fn base_set(p: *mut BufferEvent, base: *mut crate::ffi::event:
 unsafe fn event_base_set(base: *mut crate::ffi::event::event_base, ev: *mut event) -> c_int {
     // SAFETY: `base` live; `ev` a live event.
     unsafe {
-        if (*ev).ev_evcallback.evcb_flags != EVLIST_INIT {
+        if (*ev).ev_evcallback.evcb_flags & !EVLIST_X_OWN_IO != EVLIST_INIT {
             return -1;
         }
         let b = &*(base as *const EventBase);

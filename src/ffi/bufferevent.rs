@@ -175,12 +175,7 @@ pub unsafe extern "C" fn bufferevent_socket_get_dns_error(bev: *mut bufferevent)
     // SAFETY: forwarded.
     let Some(p) = (unsafe { bev_of(bev, "bufferevent_socket_get_dns_error") }) else { return -1 };
     // SAFETY: live bufferevent.
-    unsafe {
-        BufferEvent::lock(p);
-        let e = (*p).dns_error;
-        BufferEvent::unlock(p);
-        e
-    }
+    unsafe { socket::dns_error(p) }
 }
 
 /// # Safety

@@ -409,7 +409,8 @@ pub unsafe extern "C" fn event_base_set(base: *mut event_base, ev: *mut event) -
     }
     // SAFETY: non-NULL, caller's memory.
     unsafe {
-        if (*ev).ev_evcallback.evcb_flags != EVLIST_INIT {
+        // (evshim's own-I/O mark, on a bufferevent's events, is not a queue membership.)
+        if (*ev).ev_evcallback.evcb_flags & !ev_mod::EVLIST_X_OWN_IO != EVLIST_INIT {
             return -1;
         }
         dbg::debug_assert_is_setup(ev, "event_base_set");
