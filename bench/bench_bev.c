@@ -9,7 +9,7 @@
  *   bulk bytes=32MiB              one TCP connection: the writer's write callback keeps its
  *                                 output topped up with 64 KiB chunks, the reader drains
  *                                 its input.  A run moves 32 MiB.
- *   raw-bulk bytes=32MiB          the same transfer without libevent: non-blocking write()
+ *   raw-loop bytes=32MiB          the same transfer without libevent: non-blocking write()
  *                                 of 64 KiB chunks and read() of 64 KiB until EAGAIN, in
  *                                 turns, one thread — the physical limit of this machine.
  *
@@ -23,9 +23,8 @@
  * there so that run.sh shows bulk next to the limit.  Every workload checks that every
  * byte arrived (the bulk and pingpong payloads are verified), and fails otherwise.
  *
- * BEV_STRACE_MSGS=N runs only the pingpong workload for N messages, untimed, and prints
- * the message count: bench/syscalls.sh runs it under strace -c to count system calls per
- * message for each library.
+ * bench/run.sh counts every row's system calls per run (BENCH_STRACE=1); a pingpong run
+ * is 5,000 round trips.
  */
 #include "bench.h"
 
@@ -374,7 +373,6 @@ int
 main(void)
 {
 	struct sockaddr_in sin;
-	const char *strace_msgs = getenv("BEV_STRACE_MSGS");
 	int lfd, fds[2], i;
 	char label[128];
 
@@ -383,22 +381,6 @@ main(void)
 	base = event_base_new();
 	if (!base)
 		bench_fail("event_base_new");
-
-	if (strace_msgs) {
-		/* Untimed: a fixed number of messages for bench/syscalls.sh. */
-		rounds = atoi(strace_msgs) / 100;
-		pingpong_setup(100);
-		active = nconns;
-		for (i = 0; i < nconns; i++) {
-			conns[i].rounds_left = rounds;
-			client_send(&conns[i]);
-		}
-		event_base_dispatch(base);
-		if (active != 0 || failures)
-			bench_fail("pingpong: unfinished");
-		printf("messages=%ld\n", messages);
-		return 0;
-	}
 
 	rounds = bench_quick() ? 5 : 50;
 	snprintf(label, sizeof(label), "bev pingpong conns=100 msg=%d", MSG);
@@ -433,7 +415,7 @@ main(void)
 		event_base_loop(base, EVLOOP_NONBLOCK);
 	}
 
-	snprintf(label, sizeof(label), "raw-bulk bytes=%zuMiB", bulk_total >> 20);
+	snprintf(label, sizeof(label), "bev raw-loop bytes=%zuMiB (no library: the limit)", bulk_total >> 20);
 	if (bench_want(label)) {
 		lfd = tcp_listener(&sin);
 		tcp_pair(lfd, &sin, raw_fds);

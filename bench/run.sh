@@ -34,7 +34,7 @@ CC=${CC:-cc}
 REPS=${BENCH_REPS:-4}
 METRIC=${BENCH_METRIC:-cpu}
 case $METRIC in cpu|wall) ;; *) echo "bench: BENCH_METRIC must be cpu or wall" >&2; exit 1;; esac
-BENCHES=(dispatch cascade timers buffer eventmem)
+BENCHES=(dispatch cascade timers buffer eventmem bev)
 CFLAGS_COMMON="-O2 -Wall"
 
 # Keep build/bench/cg and instr.txt (bench/instr.sh) and, for a build-only
@@ -144,14 +144,14 @@ for ((rep = 1; rep <= REPS; rep++)); do
 	done
 done
 
-# System calls per timed run of the event-core workloads: one invocation of
+# System calls per timed run of the event-core and bufferevent workloads: one invocation of
 # each binary under strace (BENCH_STRACE=1: fixed run count, marker calls
 # around every timed section, see bench.h), the warm-up run left out.  Lines: lib <TAB> label <TAB>
 # calls per run <TAB> the calls by name.
 : >"$OUT/raw/syscalls"
 if [ "${BENCH_SYSCALLS:-1}" != 0 ] && command -v strace >/dev/null; then
 	mkdir -p "$OUT/strace"
-	for b in dispatch cascade timers; do
+	for b in dispatch cascade timers bev; do
 		for lib in libevent evshim; do
 			[ "${status[$b.$lib]}" = ok ] || continue
 			if ! BENCH_STRACE=1 BENCH_RUNS=2 "${TIMEOUT[@]}" strace -f -qq -s 200 \

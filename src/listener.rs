@@ -4,12 +4,11 @@
 //! The listener owns one `struct event` on the base (`EV_READ|EV_PERSIST`, as libevent's), so
 //! it is counted, visited by `event_base_foreach_event` and keeps the loop alive exactly like
 //! libevent's. Unlike libevent's, its fd is registered edge-triggered ([`EVLIST_X_OWN_IO`]):
-//! one wake-up accepts until `EAGAIN`, and whenever the listener stops short of that (the
-//! callback disabled or freed it, its callback is unset, `EINTR`, an error) it makes the
-//! kernel report the backlog again: by re-arming the registration at once if it stays
-//! enabled (where libevent's level-triggered registration would report it next turn), or
-//! when it is enabled again. No pending connection is forgotten and no turn pays a readiness
-//! probe.
+//! one wake-up accepts until `EAGAIN` (then tells the poller the fd is drained), and whenever
+//! the listener stops short of that (the callback disabled or freed it, its callback is
+//! unset, `EINTR`) the fd stays marked ready, so the next turn takes the backlog up again, as
+//! libevent's level-triggered registration would. No pending connection is forgotten and no
+//! turn pays a readiness probe.
 //!
 //! One deliberate difference: after an accept error that retrying cannot fix at once
 //! (`EMFILE`, `ENFILE`, `ENOBUFS`, …) libevent calls the error callback and, the backlog
@@ -440,7 +439,7 @@ impl Listener {
         }
     }
 
-    /// Asks the kernel to report the fd again if connections are still queued.
+    /// The listener stopped before `EAGAIN`: the fd is still ready (fires again next turn).
     fn rearm(&self) {
         if let Some(b) = self.event_base() {
             // SAFETY: written once by `new`.

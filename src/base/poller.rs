@@ -24,11 +24,15 @@
 //! fds that epoll refuses (regular files, /dev/null: `EPERM`) behave as under libevent's poll
 //! backend: always ready for what their events wait for.
 //!
-//! fds whose I/O evshim does itself (a listener's socket) carry events marked
-//! [`EVLIST_X_OWN_IO`]: while only such events wait on an fd it is registered edge-triggered
-//! whatever the method, and the owner tracks readiness itself (reading until `EAGAIN`, or
-//! calling [`Poller::rearm`] when it stops short). Their `ev_events` stay what libevent's
-//! would be, so `event_base_foreach_event` and friends show libevent's flags.
+//! fds whose I/O evshim does itself (bufferevents, listeners) carry events marked
+//! [`EVLIST_X_OWN_IO`]: while only such events wait on an fd it is registered once for
+//! reading and writing, edge-triggered, whatever the method, and this table keeps its
+//! readiness (`ST_RDY_R`/`ST_RDY_W`: set by the kernel's edges, cleared by the owner when a
+//! read or write finds the fd drained, [`Poller::drained`]); a ready fd whose events wait
+//! for it is on the `ready` list and fires again every turn, as a level-triggered
+//! registration would report it, without `epoll_ctl` or probes (docs/event-core.md). Their
+//! `ev_events` stay what libevent's would be, so `event_base_foreach_event` and friends
+//! show libevent's flags.
 
 use std::ffi::c_short;
 use std::io;
