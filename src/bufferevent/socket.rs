@@ -117,186 +117,188 @@ unsafe extern "C" fn outbuf_cb(_buf: *mut c_void, info: *const CbInfo, arg: *mut
     }
 }
 
-/// `bufferevent_readcb`.
-unsafe extern "C" fn readcb(fd: c_int, event: c_short, arg: *mut c_void) {
-    let p: *mut BufferEvent = arg.cast();
-    // SAFETY: the event belongs to a live bufferevent; the reference taken first keeps it
-    // alive through the user callbacks.
+/// What a socket event's work ran into: nothing to report, or libevent's `error:` path
+/// (reading or writing disabled, then the event callback with these `BEV_EVENT_*` bits).
+type Outcome = Result<(), c_short>;
+
+/// The body shared by both events: a reference and the lock for the whole run (the
+/// callbacks inside may free the bufferevent), nothing once it is being finalized, evshim's
+/// closing work while `bufferevent_flush_and_close` runs, else `work`; libevent's `error:`
+/// path when `work` says so.
+///
+/// # Safety
+/// `p` is the live bufferevent whose event fired.
+unsafe fn run_event(
+    p: *mut BufferEvent,
+    fd: c_int,
+    event: c_short,
+    dir: c_short,
+    work: unsafe fn(*mut BufferEvent, c_int, c_short) -> Outcome,
+    closing: unsafe fn(*mut BufferEvent, c_int, c_short),
+) {
+    // SAFETY: live per the caller; the reference taken first keeps it alive through the
+    // user callbacks.
     unsafe {
         BufferEvent::incref_and_lock(p);
-        if (*p).finalizing {
-            BufferEvent::decref_and_unlock(p);
-            return;
+        if !(*p).finalizing {
+            if (*p).closing.is_some() {
+                closing(p, fd, event);
+            } else if let Err(what) = work(p, fd, event) {
+                BufferEvent::disable(p, dir);
+                BufferEvent::run_eventcb(p, what, 0);
+            }
         }
-        if (*p).closing.is_some() {
-            flush_close::on_readable(p, fd, event);
-            BufferEvent::decref_and_unlock(p);
-            return;
-        }
-        let mut what = BEV_EVENT_READING;
-        let res: c_int;
-        'error: {
-            if event == EV_TIMEOUT {
-                what |= BEV_EVENT_TIMEOUT;
-                break 'error;
-            }
-            let input = BufferEvent::input(p);
-            let mut howmuch: isize = -1;
-            if (*p).bev.wm_read.high != 0 {
-                howmuch = (*p).bev.wm_read.high as isize - input.get_length() as isize;
-                if howmuch <= 0 {
-                    BufferEvent::suspend_read(p, SUSPEND_WM);
-                    BufferEvent::decref_and_unlock(p);
-                    return;
-                }
-            }
-            let readmax = ratelim::get_read_max(p);
-            if howmuch < 0 || howmuch > readmax {
-                howmuch = readmax;
-            }
-            if (*p).read_suspended != 0 {
-                BufferEvent::decref_and_unlock(p);
-                return;
-            }
-            input.freeze(false, false);
-            let want = howmuch.min(READ_MAX as isize) as c_int;
-            res = input.read_bufferevent(fd, want);
-            input.freeze(false, true);
-            if res > 0 && res < want {
-                // A short read on a stream, pipe or tty: nothing more is waiting.
-                drained(p, fd, EV_READ);
-            }
-            if res == -1 {
-                let err = errno();
-                if rw_retriable(err) {
-                    if err == libc::EAGAIN {
-                        drained(p, fd, EV_READ);
-                    }
-                    BufferEvent::decref_and_unlock(p);
-                    return;
-                }
-                if err == libc::ECONNREFUSED {
-                    (*p).connection_refused = true;
-                    BufferEvent::decref_and_unlock(p);
-                    return;
-                }
-                what |= BEV_EVENT_ERROR;
-                break 'error;
-            } else if res == 0 {
-                what |= BEV_EVENT_EOF;
-                break 'error;
-            }
-            ratelim::decrement_read_buckets(p, res as isize);
-            BufferEvent::trigger_nolock(p, EV_READ, 0);
-            BufferEvent::decref_and_unlock(p);
-            return;
-        }
-        BufferEvent::disable(p, EV_READ);
-        BufferEvent::run_eventcb(p, what, 0);
         BufferEvent::decref_and_unlock(p);
     }
 }
 
+/// `bufferevent_readcb`.
+unsafe extern "C" fn readcb(fd: c_int, event: c_short, arg: *mut c_void) {
+    // SAFETY: the event belongs to a live bufferevent (finalizing deletes it first).
+    unsafe { run_event(arg.cast(), fd, event, EV_READ, read_ready, flush_close::on_readable) }
+}
+
 /// `bufferevent_writecb`.
 unsafe extern "C" fn writecb(fd: c_int, event: c_short, arg: *mut c_void) {
-    let p: *mut BufferEvent = arg.cast();
     // SAFETY: as in `readcb`.
+    unsafe { run_event(arg.cast(), fd, event, EV_WRITE, write_ready, flush_close::on_writable) }
+}
+
+/// The read event's work: one read (at most the watermark's room, the rate limit,
+/// `max_single_read` and 4096 bytes), then the read callback.
+unsafe fn read_ready(p: *mut BufferEvent, fd: c_int, event: c_short) -> Outcome {
+    let what = BEV_EVENT_READING;
+    if event == EV_TIMEOUT {
+        return Err(what | BEV_EVENT_TIMEOUT);
+    }
+    // SAFETY: live, referenced and locked (`run_event`).
     unsafe {
-        BufferEvent::incref_and_lock(p);
-        if (*p).finalizing {
-            BufferEvent::decref_and_unlock(p);
-            return;
+        let input = BufferEvent::input(p);
+        let mut howmuch: isize = -1;
+        if (*p).bev.wm_read.high != 0 {
+            howmuch = (*p).bev.wm_read.high as isize - input.get_length() as isize;
+            if howmuch <= 0 {
+                // The watermark was lowered: stop reading.
+                BufferEvent::suspend_read(p, SUSPEND_WM);
+                return Ok(());
+            }
         }
-        if (*p).closing.is_some() {
-            flush_close::on_writable(p, fd, event);
-            BufferEvent::decref_and_unlock(p);
-            return;
+        let readmax = ratelim::get_read_max(p);
+        if howmuch < 0 || howmuch > readmax {
+            howmuch = readmax;
         }
-        let mut what = BEV_EVENT_WRITING;
+        if (*p).read_suspended != 0 {
+            return Ok(());
+        }
+        input.freeze(false, false);
+        let want = howmuch.min(READ_MAX as isize) as c_int;
+        let res = input.read_bufferevent(fd, want);
+        input.freeze(false, true);
+        if res > 0 && res < want {
+            // A short read on a stream, pipe or tty: nothing more is waiting.
+            drained(p, fd, EV_READ);
+        }
+        if res == -1 {
+            let err = errno();
+            if rw_retriable(err) {
+                if err == libc::EAGAIN {
+                    drained(p, fd, EV_READ);
+                }
+                return Ok(());
+            }
+            if err == libc::ECONNREFUSED {
+                // The connect failed: the write event reports it.
+                (*p).connection_refused = true;
+                return Ok(());
+            }
+            return Err(what | BEV_EVENT_ERROR);
+        }
+        if res == 0 {
+            return Err(what | BEV_EVENT_EOF);
+        }
+        ratelim::decrement_read_buckets(p, res as isize);
+        BufferEvent::trigger_nolock(p, EV_READ, 0);
+    }
+    Ok(())
+}
+
+/// The write event's work: finishing a connect, one write of the output (at most the rate
+/// limit and `max_single_write`), then the write callback if the output is at or below its
+/// low watermark.
+unsafe fn write_ready(p: *mut BufferEvent, fd: c_int, event: c_short) -> Outcome {
+    let what = BEV_EVENT_WRITING;
+    if event == EV_TIMEOUT {
+        return Err(what | BEV_EVENT_TIMEOUT);
+    }
+    // SAFETY: live, referenced and locked (`run_event`).
+    unsafe {
         let mut connected = false;
-        let mut res: c_int = 0;
-        'error: {
-            if event == EV_TIMEOUT {
-                what |= BEV_EVENT_TIMEOUT;
-                break 'error;
+        if (*p).connecting {
+            let mut c = finished_connecting(fd);
+            if (*p).connection_refused {
+                (*p).connection_refused = false;
+                c = -1;
             }
-            if (*p).connecting {
-                let mut c = finished_connecting(fd);
-                if (*p).connection_refused {
-                    (*p).connection_refused = false;
-                    c = -1;
-                }
-                if c == 0 {
-                    BufferEvent::decref_and_unlock(p);
-                    return;
-                }
-                (*p).connecting = false;
-                if c < 0 {
-                    ev_del(&mut (*p).bev.ev_write);
-                    ev_del(&mut (*p).bev.ev_read);
-                    BufferEvent::run_eventcb(p, BEV_EVENT_ERROR, 0);
-                    BufferEvent::decref_and_unlock(p);
-                    return;
-                }
-                connected = true;
-                BufferEvent::run_eventcb(p, BEV_EVENT_CONNECTED, 0);
-                if (*p).bev.enabled & EV_WRITE == 0 || (*p).write_suspended != 0 {
-                    ev_del(&mut (*p).bev.ev_write);
-                    BufferEvent::decref_and_unlock(p);
-                    return;
-                }
+            if c == 0 {
+                return Ok(());
             }
-            let atmost = ratelim::get_write_max(p);
-            if (*p).write_suspended != 0 {
-                BufferEvent::decref_and_unlock(p);
-                return;
+            (*p).connecting = false;
+            if c < 0 {
+                ev_del(&mut (*p).bev.ev_write);
+                ev_del(&mut (*p).bev.ev_read);
+                BufferEvent::run_eventcb(p, BEV_EVENT_ERROR, 0);
+                return Ok(());
             }
-            let output = BufferEvent::output(p);
-            if output.get_length() > 0 {
-                output.freeze(true, false);
-                let mut offered = 0;
-                res = output.write_atmost_offered(fd, atmost, &mut offered);
-                output.freeze(true, true);
-                if res > 0 && (res as usize) < offered {
-                    // A short write: the socket's buffer is full.
+            connected = true;
+            BufferEvent::run_eventcb(p, BEV_EVENT_CONNECTED, 0);
+            if (*p).bev.enabled & EV_WRITE == 0 || (*p).write_suspended != 0 {
+                ev_del(&mut (*p).bev.ev_write);
+                return Ok(());
+            }
+        }
+        let atmost = ratelim::get_write_max(p);
+        if (*p).write_suspended != 0 {
+            return Ok(());
+        }
+        let output = BufferEvent::output(p);
+        let mut res = 0;
+        if output.get_length() > 0 {
+            output.freeze(true, false);
+            let mut offered = 0;
+            res = output.write_atmost_offered(fd, atmost, &mut offered);
+            output.freeze(true, true);
+            if res > 0 && (res as usize) < offered {
+                // A short write: the socket's buffer is full.
+                drained(p, fd, EV_WRITE);
+            }
+            if res == -1 {
+                let err = errno();
+                if !rw_retriable(err) {
+                    return Err(what | BEV_EVENT_ERROR);
+                }
+                if err == libc::EAGAIN {
                     drained(p, fd, EV_WRITE);
                 }
-                if res == -1 {
-                    let err = errno();
-                    if rw_retriable(err) {
-                        if err == libc::EAGAIN {
-                            drained(p, fd, EV_WRITE);
-                        }
-                        if output.get_length() == 0 {
-                            ev_del(&mut (*p).bev.ev_write);
-                        }
-                        BufferEvent::decref_and_unlock(p);
-                        return;
-                    }
-                    what |= BEV_EVENT_ERROR;
-                } else if res == 0 {
-                    // A 0-byte write does not mean EOF, but libevent reports it as one.
-                    what |= BEV_EVENT_EOF;
+                if output.get_length() == 0 {
+                    ev_del(&mut (*p).bev.ev_write);
                 }
-                if res <= 0 {
-                    break 'error;
-                }
-                ratelim::decrement_write_buckets(p, res as isize);
+                return Ok(());
             }
-            if output.get_length() == 0 {
-                ev_del(&mut (*p).bev.ev_write);
+            if res == 0 {
+                // A 0-byte write does not mean EOF, but libevent reports it as one.
+                return Err(what | BEV_EVENT_EOF);
             }
-            // The write callback: drained to (or below) the low watermark.
-            if res != 0 || !connected {
-                BufferEvent::trigger_nolock(p, EV_WRITE, 0);
-            }
-            BufferEvent::decref_and_unlock(p);
-            return;
+            ratelim::decrement_write_buckets(p, res as isize);
         }
-        BufferEvent::disable(p, EV_WRITE);
-        BufferEvent::run_eventcb(p, what, 0);
-        BufferEvent::decref_and_unlock(p);
+        if output.get_length() == 0 {
+            ev_del(&mut (*p).bev.ev_write);
+        }
+        // The write callback: drained to (or below) the low watermark.
+        if res != 0 || !connected {
+            BufferEvent::trigger_nolock(p, EV_WRITE, 0);
+        }
     }
+    Ok(())
 }
 
 /// `evutil_socket_finished_connecting_`: 1 connected, 0 still in progress, -1 failed
