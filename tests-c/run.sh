@@ -100,6 +100,12 @@ one_test() {
     local extra_ldflags
     extra_ldflags=$(header_value "$src" LDFLAGS)
     ARGS=$(header_value "$src" ARGS)
+    # /* TIMEOUT: s */ raises the timeout for a test that is slow by nature (never lowers it).
+    local own_timeout
+    own_timeout=$(header_value "$src" TIMEOUT)
+    if [ -n "$own_timeout" ] && [ "$own_timeout" -gt "$TEST_TIMEOUT" ] 2>/dev/null; then
+        TEST_TIMEOUT=$own_timeout
+    fi
     local evshim_only=0
     if head -n 1 "$src" | grep -q '^/\* *evshim-only *\*/'; then evshim_only=1; fi
 
