@@ -9,7 +9,11 @@
 # Environment: JOBS (parallel tests, default 2), TEST_TIMEOUT (seconds, default 20),
 # CC (default cc), CI=true (a missing oracle is a failure instead of a skip),
 # ORACLE_REPEAT=N (only run the libevent builds N times each and check they agree:
-# the determinism check for new tests).
+# the determinism check for new tests),
+# VALGRIND=1 (the memcheck pass: the evshim build runs under valgrind, its output must
+# still equal the libevent build's and no process may report a memory error or a leak;
+# tests marked /* no-valgrind: reason */ are listed, not run; VALGRIND_TIMEOUT seconds,
+# default 10 x TEST_TIMEOUT).
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +24,8 @@ CC=${CC:-cc}
 JOBS=${JOBS:-2}
 ORACLE_REPEAT=${ORACLE_REPEAT:-}
 TEST_TIMEOUT=${TEST_TIMEOUT:-20}
+VALGRIND=${VALGRIND:-}
+VALGRIND_TIMEOUT=${VALGRIND_TIMEOUT:-$((TEST_TIMEOUT * 10))}
 CFLAGS_COMMON="-O1 -g -Wall"
 
 # ---------------------------------------------------------------------------
@@ -50,6 +56,70 @@ rc_text() {
         13[0-9]|14[0-9]|15[0-9]) echo "$rc (killed by signal $((rc - 128)))" ;;
         *) echo "$rc" ;;
     esac
+}
+
+# run_vg: the evshim build under valgrind memcheck, like run_bin with the label
+# "valgrind"; every process (forked children too) logs to $OUT/NAME.vg.PID.
+# Leaks count when a definitely lost block remains at exit. Suppressions
+# (tests-c/valgrind.supp) only cover the C runtime and what libevent's API makes
+# a program lose; each says why.
+run_vg() {
+    rm -f "$OUT/$NAME".vg.*
+    # shellcheck disable=SC2086
+    { (ulimit -f 8192; exec timeout -k 5 "$VALGRIND_TIMEOUT" valgrind --error-exitcode=97 \
+        --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
+        --suppressions="$ROOT/tests-c/valgrind.supp" --num-callers=30 \
+        --log-file="$OUT/$NAME.vg.%p" "$OUT/$NAME.evshim" $ARGS) \
+        >"$OUT/$NAME.valgrind.out" 2>"$OUT/$NAME.valgrind.err" </dev/null; } 2>/dev/null
+    echo $? >"$OUT/$NAME.valgrind.rc"
+}
+
+# vg_errors: prints the logs of processes that reported errors (empty: none).
+# A process that died of a signal (a test's deliberate abort in a child) cannot
+# free anything, so only its memory errors count, not its leaks.
+vg_errors() {
+    local log total leaks
+    for log in "$OUT/$NAME".vg.*; do
+        [ -e "$log" ] || continue
+        total=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$log" | tail -n 1)
+        if [ -z "$total" ]; then
+            echo "--- $log: no ERROR SUMMARY (killed?)"; tail -n 5 "$log"; continue
+        fi
+        if grep -q 'Process terminating with default action of signal' "$log"; then
+            leaks=$(grep -c 'are definitely lost in loss record' "$log")
+            total=$((total - leaks))
+        fi
+        if [ "$total" -gt 0 ]; then
+            echo "--- $log: $total error(s)"
+            grep -v '^==[0-9]*== *$' "$log" | sed -n '/Memcheck, a memory error detector/,/^==[0-9]*== Command:/!p' | head -n 60
+        fi
+    done
+}
+
+# valgrind_verdict REFERENCE_OUT REFERENCE_RC: the memcheck pass's verdict.
+valgrind_verdict() {
+    local ref_out=$1 rc_ref=$2 rc_vg errors what=""
+    rc_vg=$(cat "$OUT/$NAME.valgrind.rc")
+    errors=$(vg_errors)
+    if [ -n "$errors" ]; then what="valgrind errors"; fi
+    if [ -n "$ref_out" ] && ! cmp -s "$ref_out" "$OUT/$NAME.valgrind.out"; then
+        what="${what:+$what, }stdout under valgrind differs from libevent's"
+    fi
+    if [ "$rc_vg" != "$rc_ref" ]; then
+        what="${what:+$what, }exit $(rc_text "$rc_vg") under valgrind, expected $rc_ref"
+    fi
+    if [ -z "$what" ]; then verdict pass "valgrind"; return; fi
+    {
+        echo "--- $NAME (valgrind): $what"
+        if [ -n "$ref_out" ] && ! cmp -s "$ref_out" "$OUT/$NAME.valgrind.out"; then
+            diff -u --label libevent --label evshim+valgrind "$ref_out" "$OUT/$NAME.valgrind.out" | head -n 40
+        fi
+        [ -z "$errors" ] || echo "$errors"
+        if [ -z "$errors" ] && [ "$rc_vg" != "$rc_ref" ]; then
+            echo "stderr:"; head -n 15 "$OUT/$NAME.valgrind.err"
+        fi
+    } >>"$report"
+    verdict fail "$what"
 }
 
 verdict() { # verdict pass|fail|skip MESSAGE
@@ -108,6 +178,15 @@ one_test() {
     fi
     local evshim_only=0
     if head -n 1 "$src" | grep -q '^/\* *evshim-only *\*/'; then evshim_only=1; fi
+    if [ -n "$VALGRIND" ]; then
+        local why
+        why=$(header_value "$src" no-valgrind)
+        if [ -n "$why" ]; then
+            echo "$why" >"$OUT/$NAME.novalgrind"
+            verdict skip "no-valgrind: $why"; return
+        fi
+        rm -f "$OUT/$NAME.novalgrind"
+    fi
 
     if [ $evshim_only = 0 ] && [ "$ORACLE" != yes ]; then
         if [ "${CI:-}" = true ]; then
@@ -146,6 +225,10 @@ one_test() {
         verdict fail "evshim build failed"; return
     fi
 
+    if [ $evshim_only = 1 ] && [ -n "$VALGRIND" ]; then
+        run_vg
+        valgrind_verdict "" 0; return
+    fi
     if [ $evshim_only = 1 ]; then
         run_bin evshim "$OUT/$NAME.evshim"
         local rc; rc=$(cat "$OUT/$NAME.evshim.rc")
@@ -178,6 +261,10 @@ one_test() {
     fi
 
     run_bin libevent "$OUT/$NAME.libevent"
+    if [ -n "$VALGRIND" ]; then
+        run_vg
+        valgrind_verdict "$OUT/$NAME.libevent.out" "$(cat "$OUT/$NAME.libevent.rc")"; return
+    fi
     run_bin evshim "$OUT/$NAME.evshim"
     LD_PRELOAD=$LIBDIR/libevent-2.1.so.7 run_bin preload "$OUT/$NAME.libevent"
 
@@ -258,7 +345,19 @@ fi
 if [ -z "$ORACLE_REPEAT" ] && [ ! -e "$LIBDIR/libevent-2.1.so.7" ]; then
     echo "warning: $LIBDIR/libevent-2.1.so.7 missing: run 'make lib' first"
 fi
-export ROOT OUT LIBDIR CC TEST_TIMEOUT CFLAGS_COMMON ORACLE ORACLE_FLAGS ORACLE_REPEAT
+if [ -n "$VALGRIND" ] && ! command -v valgrind >/dev/null; then
+    if [ "${CI:-}" = true ]; then
+        echo "ERROR: VALGRIND=1 but valgrind is not installed"
+        exit 1
+    fi
+    echo "############################################################"
+    echo "## SKIPPED the valgrind pass: valgrind not installed      ##"
+    echo "## (apt-get install valgrind)                             ##"
+    echo "############################################################"
+    exit 0
+fi
+[ -z "$VALGRIND" ] || echo "memcheck pass: the evshim builds under valgrind ($(valgrind --version))"
+export ROOT OUT LIBDIR CC TEST_TIMEOUT CFLAGS_COMMON ORACLE ORACLE_FLAGS ORACLE_REPEAT VALGRIND VALGRIND_TIMEOUT
 
 printf '%s\n' "${TESTS[@]}" | xargs -P "$JOBS" -n 1 "$0" --one
 
@@ -281,6 +380,18 @@ if [ $fail -gt 0 ]; then
         echo
     done
     echo "failed: ${failed[*]}"
+fi
+
+if [ -n "$VALGRIND" ]; then
+    novg=()
+    for f in "${TESTS[@]}"; do
+        n=$(basename "$f" .c)
+        [ -e "$OUT/$n.novalgrind" ] && novg+=("$n: $(cat "$OUT/$n.novalgrind")")
+    done
+    if [ ${#novg[@]} -gt 0 ]; then
+        echo "not run under valgrind (/* no-valgrind: reason */):"
+        printf '  %s\n' "${novg[@]}"
+    fi
 fi
 
 summary="$pass passed, $fail failed"
