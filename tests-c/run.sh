@@ -6,7 +6,7 @@
 #
 #   tests-c/run.sh [NAME_GLOB]      e.g. tests-c/run.sh 'timer_*'
 #
-# Environment: JOBS (parallel tests, default 2), TEST_TIMEOUT (seconds, default 20),
+# Environment: JOBS (parallel tests, default 2, 4 with VALGRIND=1), TEST_TIMEOUT (seconds, default 20),
 # CC (default cc), CI=true (a missing oracle is a failure instead of a skip),
 # ORACLE_REPEAT=N (only run the libevent builds N times each and check they agree:
 # the determinism check for new tests),
@@ -21,7 +21,8 @@ cd "$ROOT" || exit 1
 OUT=build/tests-c
 LIBDIR=$ROOT/build/lib
 CC=${CC:-cc}
-JOBS=${JOBS:-2}
+# Valgrind runs are slow but mostly wait on their timers: more of them in parallel.
+if [ -n "${VALGRIND:-}" ]; then JOBS=${JOBS:-4}; else JOBS=${JOBS:-2}; fi
 ORACLE_REPEAT=${ORACLE_REPEAT:-}
 TEST_TIMEOUT=${TEST_TIMEOUT:-20}
 VALGRIND=${VALGRIND:-}
