@@ -82,17 +82,12 @@ worker(void *arg)
 }
 
 static void
-pool(int threads)
+pool(const char *label, int threads)
 {
-	char label[96];
 	pthread_t *t;
 	long before, idle;
 	int i;
 
-	snprintf(label, sizeof(label),
-	    "buffer_pool threads=%d bytes_per_thread=2MiB state=idle", threads);
-	if (!bench_want(label))
-		return;
 	t = calloc((size_t)threads, sizeof(*t));
 	if (!t)
 		bench_fail("calloc");
@@ -123,14 +118,20 @@ pool(int threads)
 static void
 row(int threads)
 {
+	char label[96];
 	int status;
-	pid_t pid = fork();
+	pid_t pid;
 
+	snprintf(label, sizeof(label),
+	    "buffer_pool threads=%d bytes_per_thread=2MiB state=idle", threads);
+	if (!bench_want(label))
+		return;
+	pid = fork();
 	if (pid == -1)
 		bench_fail("fork");
 	if (pid == 0) {
 		move_bytes();	/* the baseline: the library in use, see the top */
-		pool(threads);
+		pool(label, threads);
 		_exit(0);
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
