@@ -13,7 +13,7 @@
 # VALGRIND=1 (the memcheck pass: the evshim build runs under valgrind, its output must
 # still equal the libevent build's and no process may report a memory error or a leak;
 # tests marked /* no-valgrind: reason */ are listed, not run; VALGRIND_TIMEOUT seconds,
-# default 10 x TEST_TIMEOUT).
+# default 10 x TEST_TIMEOUT; VALGRIND_RETRIES, default 2, see valgrind_test).
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +27,7 @@ ORACLE_REPEAT=${ORACLE_REPEAT:-}
 TEST_TIMEOUT=${TEST_TIMEOUT:-20}
 VALGRIND=${VALGRIND:-}
 VALGRIND_TIMEOUT=${VALGRIND_TIMEOUT:-$((TEST_TIMEOUT * 10))}
+VALGRIND_RETRIES=${VALGRIND_RETRIES:-2}
 CFLAGS_COMMON="-O1 -g -Wall"
 
 # ---------------------------------------------------------------------------
@@ -97,21 +98,38 @@ vg_errors() {
     done
 }
 
-# valgrind_verdict REFERENCE_OUT REFERENCE_RC: the memcheck pass's verdict.
-valgrind_verdict() {
-    local ref_out=$1 rc_ref=$2 rc_vg errors what=""
-    rc_vg=$(cat "$OUT/$NAME.valgrind.rc")
-    errors=$(vg_errors)
-    if [ -n "$errors" ]; then what="valgrind errors"; fi
-    if [ -n "$ref_out" ] && ! cmp -s "$ref_out" "$OUT/$NAME.valgrind.out"; then
-        what="${what:+$what, }stdout under valgrind differs from libevent's"
+# valgrind_test REFERENCE_OUT REFERENCE_RC: runs the evshim build under valgrind and
+# gives the memcheck pass's verdict. A memory error or leak in any attempt fails at once.
+# Output that differs from libevent's while valgrind is clean is run again (at most
+# VALGRIND_RETRIES more times, default 2): valgrind slows a program 20-50 times, and most
+# of all its first calls, so tests that order timers 20 ms apart can see them due together
+# on a loaded machine. The output itself is the regular pass's assertion, with no retries;
+# here it only shows the run took the same paths. A pass after a retry says so.
+valgrind_test() {
+    local ref_out=$1 rc_ref=$2 rc_vg errors what attempt=1
+    while :; do
+        run_vg
+        rc_vg=$(cat "$OUT/$NAME.valgrind.rc")
+        errors=$(vg_errors)
+        what=""
+        if [ -n "$errors" ]; then what="valgrind errors"; fi
+        if [ -n "$ref_out" ] && ! cmp -s "$ref_out" "$OUT/$NAME.valgrind.out"; then
+            what="${what:+$what, }stdout under valgrind differs from libevent's"
+        fi
+        if [ "$rc_vg" != "$rc_ref" ]; then
+            what="${what:+$what, }exit $(rc_text "$rc_vg") under valgrind, expected $rc_ref"
+        fi
+        if [ -z "$what" ] || [ -n "$errors" ] || [ "$attempt" -gt "$VALGRIND_RETRIES" ]; then
+            break
+        fi
+        attempt=$((attempt + 1))
+    done
+    if [ -z "$what" ]; then
+        if [ "$attempt" = 1 ]; then verdict pass "valgrind"; else verdict pass "valgrind, output matched on attempt $attempt"; fi
+        return
     fi
-    if [ "$rc_vg" != "$rc_ref" ]; then
-        what="${what:+$what, }exit $(rc_text "$rc_vg") under valgrind, expected $rc_ref"
-    fi
-    if [ -z "$what" ]; then verdict pass "valgrind"; return; fi
     {
-        echo "--- $NAME (valgrind): $what"
+        echo "--- $NAME (valgrind): $what$([ "$attempt" = 1 ] || echo " (attempt $attempt)")"
         if [ -n "$ref_out" ] && ! cmp -s "$ref_out" "$OUT/$NAME.valgrind.out"; then
             diff -u --label libevent --label evshim+valgrind "$ref_out" "$OUT/$NAME.valgrind.out" | head -n 40
         fi
@@ -227,8 +245,7 @@ one_test() {
     fi
 
     if [ $evshim_only = 1 ] && [ -n "$VALGRIND" ]; then
-        run_vg
-        valgrind_verdict "" 0; return
+        valgrind_test "" 0; return
     fi
     if [ $evshim_only = 1 ]; then
         run_bin evshim "$OUT/$NAME.evshim"
@@ -263,8 +280,7 @@ one_test() {
 
     run_bin libevent "$OUT/$NAME.libevent"
     if [ -n "$VALGRIND" ]; then
-        run_vg
-        valgrind_verdict "$OUT/$NAME.libevent.out" "$(cat "$OUT/$NAME.libevent.rc")"; return
+        valgrind_test "$OUT/$NAME.libevent.out" "$(cat "$OUT/$NAME.libevent.rc")"; return
     fi
     run_bin evshim "$OUT/$NAME.evshim"
     LD_PRELOAD=$LIBDIR/libevent-2.1.so.7 run_bin preload "$OUT/$NAME.libevent"
@@ -358,7 +374,7 @@ if [ -n "$VALGRIND" ] && ! command -v valgrind >/dev/null; then
     exit 0
 fi
 [ -z "$VALGRIND" ] || echo "memcheck pass: the evshim builds under valgrind ($(valgrind --version))"
-export ROOT OUT LIBDIR CC TEST_TIMEOUT CFLAGS_COMMON ORACLE ORACLE_FLAGS ORACLE_REPEAT VALGRIND VALGRIND_TIMEOUT
+export ROOT OUT LIBDIR CC TEST_TIMEOUT CFLAGS_COMMON ORACLE ORACLE_FLAGS ORACLE_REPEAT VALGRIND VALGRIND_TIMEOUT VALGRIND_RETRIES
 
 printf '%s\n' "${TESTS[@]}" | xargs -P "$JOBS" -n 1 "$0" --one
 
