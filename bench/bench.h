@@ -208,7 +208,7 @@ typedef double (*bench_run_fn)(void *ctx);
  * the runs have used budget_ms of wall time (so a slow implementation still
  * finishes in bounded time).  One untimed warm-up run comes first.
  */
-static double
+static double __attribute__((unused))
 bench_measure(bench_run_fn fn, void *ctx, int min_runs, int max_runs,
     double budget_ms)
 {
@@ -257,7 +257,7 @@ bench_measure(bench_run_fn fn, void *ctx, int min_runs, int max_runs,
 	return med;
 }
 
-static void
+static void __attribute__((unused))
 bench_report(const char *label, double usec)
 {
 	printf("%s usec_per_run=%.1f cpu_usec_per_run=%.1f\n", label, usec,

@@ -46,7 +46,7 @@ int main(void)
 	printf("drain 0 (no change)\n"); evbuffer_drain(b, 0);
 	printf("add 0 bytes\n"); evbuffer_add(b, "", 0);
 	printf("add_buffer\n"); evbuffer_add(o, "moved", 5); evbuffer_add_buffer(b, o);
-	printf("remove_cb two: %d, again: %d\n", evbuffer_remove_cb(b, cb, "two"), evbuffer_remove_cb(b, cb, "two"));
+	{ int r1 = evbuffer_remove_cb(b, cb, "two"), r2 = evbuffer_remove_cb(b, cb, "two"); printf("remove_cb two: %d, again: %d\n", r1, r2); }
 	self_removing = evbuffer_add_cb(b, once, NULL);
 	printf("add\n"); evbuffer_add(b, "a", 1);
 	printf("add\n"); evbuffer_add(b, "b", 1);

@@ -21,8 +21,16 @@ int main(void)
 	printf("EVBUFFER_LENGTH=%zu\n", EVBUFFER_LENGTH(b));
 	char *l;
 	while ((l = evbuffer_readline(b))) { printf("line [%s]\n", l); free(l); }
+	/* evbuffer_find makes the buffer contiguous up to the end of the match only: print the
+	 * match and where it is in the first chain, never bytes past it. */
 	unsigned char *p = evbuffer_find(b, (const unsigned char *)"d and", 5);
-	printf("find: %.9s\n", p ? (char *)p : "NULL");
+	struct evbuffer_iovec first;
+	evbuffer_peek(b, -1, NULL, &first, 1);
+	if (p)
+		printf("find: %.5s at %td of a contiguous %d\n", (char *)p, p - (unsigned char *)first.iov_base,
+		    first.iov_len >= (size_t)(p - (unsigned char *)first.iov_base) + 5);
+	else
+		printf("find: NULL\n");
 	printf("EVBUFFER_DATA: %.14s\n", (char *)EVBUFFER_DATA(b));
 	printf("setcb NULL: %d\n", evbuffer_setcb(b, NULL, NULL));
 	evbuffer_drain(b, 3);

@@ -27,8 +27,8 @@ int main(void)
 	for (int i = 0; i < 200; i++) { evbuffer_add(t, data + i * 100, 100); evbuffer_add_buffer(out, t); }
 	printf("out: len=%zu chunks=%d\n", evbuffer_get_length(out), evbuffer_peek(out, -1, NULL, NULL, 0));
 	printf("write_atmost 250: %d\n", evbuffer_write_atmost(out, sv[0], 250));
-	printf("write: %d left=%zu\n", evbuffer_write(out, sv[0]), evbuffer_get_length(out));
-	printf("write: %d left=%zu\n", evbuffer_write(out, sv[0]), evbuffer_get_length(out));
+	{ int r = evbuffer_write(out, sv[0]); printf("write: %d left=%zu\n", r, evbuffer_get_length(out)); }
+	{ int r = evbuffer_write(out, sv[0]); printf("write: %d left=%zu\n", r, evbuffer_get_length(out)); }
 	printf("write empty: %d\n", evbuffer_write(out, sv[0]));
 	int r, total = 0;
 	while ((r = evbuffer_read(in, sv[1], -1)) > 0) { printf("read: %d\n", r); total += r; }

@@ -1,3 +1,4 @@
+/* no-valgrind: defines its own malloc and free to count blocks, and valgrind replaces them with its own; memcheck checks the same thing itself (free() of a block malloc did not make is an error) */
 /* Without event_set_mem_functions, lines from evbuffer_readln / evbuffer_readline belong to
  * the caller and are released with the C library's free() (most programs do this). The
  * program's own malloc/free count the blocks: every line must be a malloc block. */

@@ -16,7 +16,7 @@ int main(void)
 	struct evbuffer *a = evbuffer_new(), *b = evbuffer_new();
 	static const char text[] = "referenced text";
 	printf("add_reference: %d\n", evbuffer_add_reference(a, text, 15, cleanup, "r1"));
-	printf("add: %d len=%zu chunks=%d\n", evbuffer_add(a, "+tail", 5), evbuffer_get_length(a), evbuffer_peek(a, -1, NULL, NULL, 0));
+	{ int r = evbuffer_add(a, "+tail", 5); printf("add: %d len=%zu chunks=%d\n", r, evbuffer_get_length(a), evbuffer_peek(a, -1, NULL, NULL, 0)); }
 	printf("drain 10: %d\n", evbuffer_drain(a, 10));
 	printf("drain 5: %d (reference consumed)\n", evbuffer_drain(a, 5));
 	printf("len=%zu\n", evbuffer_get_length(a));
@@ -39,11 +39,11 @@ int main(void)
 	struct evbuffer *big = evbuffer_new();
 	for (int i = 0; i < 3; i++) evbuffer_add_reference(big, m, 3 * gib, NULL, NULL);
 	printf("9 GiB: len=%zu chunks=%d\n", evbuffer_get_length(big), evbuffer_peek(big, -1, NULL, NULL, 0));
-	printf("drain 4 GiB: %d len=%zu\n", evbuffer_drain(big, 4 * gib), evbuffer_get_length(big));
+	{ int r = evbuffer_drain(big, 4 * gib); printf("drain 4 GiB: %d len=%zu\n", r, evbuffer_get_length(big)); }
 	struct evbuffer_ptr p;
-	printf("ptr_set 5 GiB - 1: %d pos=%zd\n", evbuffer_ptr_set(big, &p, 5 * gib - 1, EVBUFFER_PTR_SET), p.pos);
+	{ int r = evbuffer_ptr_set(big, &p, 5 * gib - 1, EVBUFFER_PTR_SET); printf("ptr_set 5 GiB - 1: %d pos=%zd\n", r, p.pos); }
 	printf("copyout_from the last byte: %zd\n", evbuffer_copyout_from(big, &p, out, 10));
-	printf("add 1 byte: %d len=%zu\n", evbuffer_add(big, "z", 1), evbuffer_get_length(big));
+	{ int r = evbuffer_add(big, "z", 1); printf("add 1 byte: %d len=%zu\n", r, evbuffer_get_length(big)); }
 	printf("peek 4 GiB: %d\n", evbuffer_peek(big, 4 * gib, NULL, NULL, 0));
 	evbuffer_free(big);
 	munmap(m, 3 * gib);

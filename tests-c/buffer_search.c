@@ -51,8 +51,16 @@ int main(void)
 	    evbuffer_peek(b, -1, NULL, NULL, 0), evbuffer_peek(b, -1, NULL, v, 1));
 	evbuffer_ptr_set(b, &s, len, EVBUFFER_PTR_SET);
 	printf("peek at end: %d\n", evbuffer_peek(b, -1, &s, v, 8));
+	/* Only the bytes up to the end of the match are contiguous after evbuffer_find. */
 	unsigned char *f = evbuffer_find(b, (const unsigned char *)"lazy", 4);
-	printf("find: %.8s chunks now=%d\n", f ? (char *)f : "NULL", evbuffer_peek(b, -1, NULL, NULL, 0));
+	struct evbuffer_iovec first;
+	evbuffer_peek(b, -1, NULL, &first, 1);
+	if (f)
+		printf("find: %.4s at %td of a contiguous %d", (char *)f, f - (unsigned char *)first.iov_base,
+		    first.iov_len >= (size_t)(f - (unsigned char *)first.iov_base) + 4);
+	else
+		printf("find: NULL");
+	printf(" chunks now=%d\n", evbuffer_peek(b, -1, NULL, NULL, 0));
 	printf("find missing: %s\n", evbuffer_find(b, (const unsigned char *)"zebra", 5) ? "found" : "NULL");
 	/* 64 MiB search. */
 	struct evbuffer *big = evbuffer_new();

@@ -1,3 +1,4 @@
+/* no-valgrind: fills the descriptor table under a lowered RLIMIT_NOFILE, which valgrind (with libevent too) does not let it reach */
 /* accept() failing with EMFILE (the process is out of descriptors) calls the error callback,
  * with EVUTIL_SOCKET_ERROR() saying EMFILE; the listener stays enabled, so once the callback
  * has freed a descriptor the queued connections are accepted. Without an error callback a

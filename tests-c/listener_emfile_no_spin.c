@@ -1,4 +1,5 @@
 /* evshim-only */
+/* no-valgrind: fills the descriptor table under a lowered RLIMIT_NOFILE, which valgrind does not let it reach */
 /* While accept() keeps failing with EMFILE, libevent calls the error callback on every loop
  * turn and spins a CPU (its registration is level-triggered and the backlog stays
  * readable). evshim calls it once per back-off (10 ms doubling to 500 ms): over ~300 ms the

@@ -1,3 +1,4 @@
+/* no-valgrind: under valgrind a signal has a handler before main with libevent too */
 /* Loading the library changes nothing in a process that never calls it: before main, no
  * allocation (counted by the program's own malloc), one thread, no signal handler. The
  * program only takes a function's address, so the library is linked and loaded. */

@@ -6,10 +6,14 @@
 #
 #   tests-c/run.sh [NAME_GLOB]      e.g. tests-c/run.sh 'timer_*'
 #
-# Environment: JOBS (parallel tests, default 2), TEST_TIMEOUT (seconds, default 20),
+# Environment: JOBS (parallel tests, default 2, 4 with VALGRIND=1), TEST_TIMEOUT (seconds, default 20),
 # CC (default cc), CI=true (a missing oracle is a failure instead of a skip),
 # ORACLE_REPEAT=N (only run the libevent builds N times each and check they agree:
-# the determinism check for new tests).
+# the determinism check for new tests),
+# VALGRIND=1 (the memcheck pass: the evshim build runs under valgrind, its output must
+# still equal the libevent build's and no process may report a memory error or a leak;
+# tests marked /* no-valgrind: reason */ are listed, not run; VALGRIND_TIMEOUT seconds,
+# default 10 x TEST_TIMEOUT; VALGRIND_RETRIES, default 2, see valgrind_test).
 set -u
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,9 +21,13 @@ cd "$ROOT" || exit 1
 OUT=build/tests-c
 LIBDIR=$ROOT/build/lib
 CC=${CC:-cc}
-JOBS=${JOBS:-2}
+# Valgrind runs are slow but mostly wait on their timers: more of them in parallel.
+if [ -n "${VALGRIND:-}" ]; then JOBS=${JOBS:-4}; else JOBS=${JOBS:-2}; fi
 ORACLE_REPEAT=${ORACLE_REPEAT:-}
 TEST_TIMEOUT=${TEST_TIMEOUT:-20}
+VALGRIND=${VALGRIND:-}
+VALGRIND_TIMEOUT=${VALGRIND_TIMEOUT:-$((TEST_TIMEOUT * 10))}
+VALGRIND_RETRIES=${VALGRIND_RETRIES:-2}
 CFLAGS_COMMON="-O1 -g -Wall"
 
 # ---------------------------------------------------------------------------
@@ -50,6 +58,87 @@ rc_text() {
         13[0-9]|14[0-9]|15[0-9]) echo "$rc (killed by signal $((rc - 128)))" ;;
         *) echo "$rc" ;;
     esac
+}
+
+# run_vg: the evshim build under valgrind memcheck, like run_bin with the label
+# "valgrind"; every process (forked children too) logs to $OUT/NAME.vg.PID.
+# Leaks count when a definitely lost block remains at exit. Suppressions
+# (tests-c/valgrind.supp) only cover the C runtime and what libevent's API makes
+# a program lose; each says why.
+run_vg() {
+    rm -f "$OUT/$NAME".vg.*
+    # shellcheck disable=SC2086
+    { (ulimit -f 8192; exec timeout -k 5 "$VALGRIND_TIMEOUT" valgrind --error-exitcode=97 \
+        --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
+        --suppressions="$ROOT/tests-c/valgrind.supp" --num-callers=30 \
+        --log-file="$OUT/$NAME.vg.%p" "$OUT/$NAME.evshim" $ARGS) \
+        >"$OUT/$NAME.valgrind.out" 2>"$OUT/$NAME.valgrind.err" </dev/null; } 2>/dev/null
+    echo $? >"$OUT/$NAME.valgrind.rc"
+}
+
+# vg_errors: prints the logs of processes that reported errors (empty: none).
+# A process that died of a signal (a test's deliberate abort in a child) cannot
+# free anything, so only its memory errors count, not its leaks.
+vg_errors() {
+    local log total leaks
+    for log in "$OUT/$NAME".vg.*; do
+        [ -e "$log" ] || continue
+        total=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$log" | tail -n 1)
+        if [ -z "$total" ]; then
+            echo "--- $log: no ERROR SUMMARY (killed?)"; tail -n 5 "$log"; continue
+        fi
+        if grep -q 'Process terminating with default action of signal' "$log"; then
+            leaks=$(grep -c 'are definitely lost in loss record' "$log")
+            total=$((total - leaks))
+        fi
+        if [ "$total" -gt 0 ]; then
+            echo "--- $log: $total error(s)"
+            grep -v '^==[0-9]*== *$' "$log" | sed -n '/Memcheck, a memory error detector/,/^==[0-9]*== Command:/!p' | head -n 60
+        fi
+    done
+}
+
+# valgrind_test REFERENCE_OUT REFERENCE_RC: runs the evshim build under valgrind and
+# gives the memcheck pass's verdict. A memory error or leak in any attempt fails at once.
+# Output that differs from libevent's while valgrind is clean is run again (at most
+# VALGRIND_RETRIES more times, default 2): valgrind slows a program 20-50 times, and most
+# of all its first calls, so tests that order timers 20 ms apart can see them due together
+# on a loaded machine. The output itself is the regular pass's assertion, with no retries;
+# here it only shows the run took the same paths. A pass after a retry says so.
+valgrind_test() {
+    local ref_out=$1 rc_ref=$2 rc_vg errors what attempt=1
+    while :; do
+        run_vg
+        rc_vg=$(cat "$OUT/$NAME.valgrind.rc")
+        errors=$(vg_errors)
+        what=""
+        if [ -n "$errors" ]; then what="valgrind errors"; fi
+        if [ -n "$ref_out" ] && ! cmp -s "$ref_out" "$OUT/$NAME.valgrind.out"; then
+            what="${what:+$what, }stdout under valgrind differs from libevent's"
+        fi
+        if [ "$rc_vg" != "$rc_ref" ]; then
+            what="${what:+$what, }exit $(rc_text "$rc_vg") under valgrind, expected $rc_ref"
+        fi
+        if [ -z "$what" ] || [ -n "$errors" ] || [ "$attempt" -gt "$VALGRIND_RETRIES" ]; then
+            break
+        fi
+        attempt=$((attempt + 1))
+    done
+    if [ -z "$what" ]; then
+        if [ "$attempt" = 1 ]; then verdict pass "valgrind"; else verdict pass "valgrind, output matched on attempt $attempt"; fi
+        return
+    fi
+    {
+        echo "--- $NAME (valgrind): $what$([ "$attempt" = 1 ] || echo " (attempt $attempt)")"
+        if [ -n "$ref_out" ] && ! cmp -s "$ref_out" "$OUT/$NAME.valgrind.out"; then
+            diff -u --label libevent --label evshim+valgrind "$ref_out" "$OUT/$NAME.valgrind.out" | head -n 40
+        fi
+        [ -z "$errors" ] || echo "$errors"
+        if [ -z "$errors" ] && [ "$rc_vg" != "$rc_ref" ]; then
+            echo "stderr:"; head -n 15 "$OUT/$NAME.valgrind.err"
+        fi
+    } >>"$report"
+    verdict fail "$what"
 }
 
 verdict() { # verdict pass|fail|skip MESSAGE
@@ -100,8 +189,23 @@ one_test() {
     local extra_ldflags
     extra_ldflags=$(header_value "$src" LDFLAGS)
     ARGS=$(header_value "$src" ARGS)
+    # /* TIMEOUT: s */ raises the timeout for a test that is slow by nature (never lowers it).
+    local own_timeout
+    own_timeout=$(header_value "$src" TIMEOUT)
+    if [ -n "$own_timeout" ] && [ "$own_timeout" -gt "$TEST_TIMEOUT" ] 2>/dev/null; then
+        TEST_TIMEOUT=$own_timeout
+    fi
     local evshim_only=0
     if head -n 1 "$src" | grep -q '^/\* *evshim-only *\*/'; then evshim_only=1; fi
+    if [ -n "$VALGRIND" ]; then
+        local why
+        why=$(header_value "$src" no-valgrind)
+        if [ -n "$why" ]; then
+            echo "$why" >"$OUT/$NAME.novalgrind"
+            verdict skip "no-valgrind: $why"; return
+        fi
+        rm -f "$OUT/$NAME.novalgrind"
+    fi
 
     if [ $evshim_only = 0 ] && [ "$ORACLE" != yes ]; then
         if [ "${CI:-}" = true ]; then
@@ -140,6 +244,9 @@ one_test() {
         verdict fail "evshim build failed"; return
     fi
 
+    if [ $evshim_only = 1 ] && [ -n "$VALGRIND" ]; then
+        valgrind_test "" 0; return
+    fi
     if [ $evshim_only = 1 ]; then
         run_bin evshim "$OUT/$NAME.evshim"
         local rc; rc=$(cat "$OUT/$NAME.evshim.rc")
@@ -172,6 +279,9 @@ one_test() {
     fi
 
     run_bin libevent "$OUT/$NAME.libevent"
+    if [ -n "$VALGRIND" ]; then
+        valgrind_test "$OUT/$NAME.libevent.out" "$(cat "$OUT/$NAME.libevent.rc")"; return
+    fi
     run_bin evshim "$OUT/$NAME.evshim"
     LD_PRELOAD=$LIBDIR/libevent-2.1.so.7 run_bin preload "$OUT/$NAME.libevent"
 
@@ -252,7 +362,19 @@ fi
 if [ -z "$ORACLE_REPEAT" ] && [ ! -e "$LIBDIR/libevent-2.1.so.7" ]; then
     echo "warning: $LIBDIR/libevent-2.1.so.7 missing: run 'make lib' first"
 fi
-export ROOT OUT LIBDIR CC TEST_TIMEOUT CFLAGS_COMMON ORACLE ORACLE_FLAGS ORACLE_REPEAT
+if [ -n "$VALGRIND" ] && ! command -v valgrind >/dev/null; then
+    if [ "${CI:-}" = true ]; then
+        echo "ERROR: VALGRIND=1 but valgrind is not installed"
+        exit 1
+    fi
+    echo "############################################################"
+    echo "## SKIPPED the valgrind pass: valgrind not installed      ##"
+    echo "## (apt-get install valgrind)                             ##"
+    echo "############################################################"
+    exit 0
+fi
+[ -z "$VALGRIND" ] || echo "memcheck pass: the evshim builds under valgrind ($(valgrind --version))"
+export ROOT OUT LIBDIR CC TEST_TIMEOUT CFLAGS_COMMON ORACLE ORACLE_FLAGS ORACLE_REPEAT VALGRIND VALGRIND_TIMEOUT VALGRIND_RETRIES
 
 printf '%s\n' "${TESTS[@]}" | xargs -P "$JOBS" -n 1 "$0" --one
 
@@ -275,6 +397,18 @@ if [ $fail -gt 0 ]; then
         echo
     done
     echo "failed: ${failed[*]}"
+fi
+
+if [ -n "$VALGRIND" ]; then
+    novg=()
+    for f in "${TESTS[@]}"; do
+        n=$(basename "$f" .c)
+        [ -e "$OUT/$n.novalgrind" ] && novg+=("$n: $(cat "$OUT/$n.novalgrind")")
+    done
+    if [ ${#novg[@]} -gt 0 ]; then
+        echo "not run under valgrind (/* no-valgrind: reason */):"
+        printf '  %s\n' "${novg[@]}"
+    fi
 fi
 
 summary="$pass passed, $fail failed"

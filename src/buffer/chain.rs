@@ -244,24 +244,32 @@ pub(crate) unsafe fn release(p: NonNull<Chain>) {
     unsafe { Chain::dealloc(p) };
 }
 
-/// A per-thread cache of freed owned chains of the common sizes (1, 2, 4 and 8 KiB
+/// A process-wide cache of freed owned chains of the common sizes (1, 2, 4 and 8 KiB
 /// allocations), as singly linked lists threaded through the dead chains themselves.
 /// Buffers that fill and drain in rounds (a bufferevent's input, a write queue, a batch of
 /// moved chains) otherwise hand memory back to malloc, whose free lists and coalescing cost
 /// more than the rest of an add; libevent pays that on every round. One budget covers all
-/// sizes, so a round of a thousand 1 KiB chains fits as well as a hundred 8 KiB ones.
+/// sizes, and a size class being taken from may evict classes last taken from earlier, so
+/// the budget follows the sizes in use.
+///
+/// The cache is one for the whole process, not one per thread, so that its memory is
+/// bounded however many threads have used buffers: per-thread caches kept up to their budget
+/// each in every idle thread of a pool, where libevent (and malloc_trim) keep nothing. A
+/// thread that finds the cache locked by another simply uses malloc, so the lock never waits.
 mod cache {
     use super::{dealloc, layout, Chain, LE_CHAIN_HDR};
     use std::cell::UnsafeCell;
     use std::ptr::NonNull;
+    use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
     const CLASSES: usize = 4;
-    /// At most this many bytes of chains per thread, all sizes together.
-    const BUDGET: usize = 1024 * 1024;
+    /// At most this many bytes of chains are cached, all sizes and threads together: what
+    /// the process may hold beyond libevent's footprint once its threads are idle.
+    pub(super) const BUDGET: usize = 256 * 1024;
 
     type Link = Option<NonNull<Chain>>;
 
-    struct Cache {
+    pub(super) struct Cache {
         /// Per size class, the most recently freed chain; each cached chain's first word
         /// holds the next one.
         heads: [Link; CLASSES],
@@ -271,24 +279,148 @@ mod cache {
         clock: u64,
     }
 
-    impl Drop for Cache {
-        fn drop(&mut self) {
-            for (k, head) in self.heads.iter_mut().enumerate() {
-                let cap = (1024usize << k) - LE_CHAIN_HDR;
-                while let Some(p) = head.take() {
-                    // SAFETY: cached chains are owned allocations for `cap` bytes that
-                    // nobody references; the first word holds the next link.
-                    unsafe {
-                        *head = p.as_ptr().cast::<Link>().read();
-                        dealloc(p.as_ptr().cast(), layout(cap).unwrap_or(std::alloc::Layout::new::<Chain>()));
-                    }
-                }
+    /// The cache and its lock, on a cache line of their own.
+    #[repr(align(64))]
+    struct Shared {
+        busy: AtomicBool,
+        cache: UnsafeCell<Cache>,
+    }
+
+    // SAFETY: `cache` is only touched by the thread that set `busy` (see `with`).
+    unsafe impl Sync for Shared {}
+
+    static SHARED: Shared = Shared { busy: AtomicBool::new(false), cache: UnsafeCell::new(Cache::new()) };
+
+    /// Runs `f` on the cache unless another thread holds it (then None: the caller uses
+    /// the allocator instead of waiting). A child forked while another thread held it
+    /// never gets it, and simply allocates.
+    #[inline(always)]
+    fn with<R>(f: impl FnOnce(&mut Cache) -> R) -> Option<R> {
+        if !enabled() || SHARED.busy.swap(true, Ordering::Acquire) {
+            return None;
+        }
+        // SAFETY: `busy` was false and is now ours: no other thread touches the cache
+        // until we release it below; `f` does not re-enter the cache.
+        let r = f(unsafe { &mut *SHARED.cache.get() });
+        SHARED.busy.store(false, Ordering::Release);
+        Some(r)
+    }
+
+    /// Whether the cache is used: not under a valgrind tool that tracks malloc (memcheck,
+    /// helgrind, massif, ...), so that it sees every chain's malloc and free: a chain used
+    /// after its release would otherwise sit unnoticed in the cache. The memcheck pass of
+    /// the C suite relies on it. Tools that count instructions (callgrind, as
+    /// bench/instr.sh uses it) replace no allocator and see the cache as it runs natively.
+    #[inline(always)]
+    fn enabled() -> bool {
+        /// 0: not known yet, 1: on, 2: off.
+        static STATE: AtomicU8 = AtomicU8::new(0);
+        match STATE.load(Ordering::Relaxed) {
+            1 => true,
+            2 => false,
+            _ => {
+                let on = !(running_on_valgrind() && valgrind_tracks_malloc());
+                STATE.store(if on { 1 } else { 2 }, Ordering::Relaxed);
+                on
             }
-            self.bytes = 0;
         }
     }
 
+    /// Valgrind tools that replace malloc preload their own `vgpreload_<tool>` library
+    /// beside `vgpreload_core` (only asked when running under valgrind).
+    #[cold]
+    fn valgrind_tracks_malloc() -> bool {
+        std::env::var_os("LD_PRELOAD").is_some_and(|v| {
+            v.to_string_lossy().split(':').any(|lib| lib.contains("/vgpreload_") && !lib.contains("/vgpreload_core"))
+        })
+    }
+
+    /// valgrind.h's RUNNING_ON_VALGRIND client request: a no-op instruction sequence that
+    /// valgrind recognises and answers (non-zero under valgrind, 0 on the real CPU).
+    #[cold]
+    #[cfg(target_arch = "x86_64")]
+    fn running_on_valgrind() -> bool {
+        const VG_USERREQ_RUNNING_ON_VALGRIND: usize = 0x1001;
+        let args: [usize; 6] = [VG_USERREQ_RUNNING_ON_VALGRIND, 0, 0, 0, 0, 0];
+        let mut result: usize = 0;
+        // SAFETY: the four rotations of rdi add up to 128 bits, so they leave every
+        // register as it was, and `xchg rbx, rbx` changes nothing; valgrind reads the
+        // request from `args` (pointed to by rax) and writes its answer to rdx.
+        unsafe {
+            std::arch::asm!(
+                "rol rdi, 3",
+                "rol rdi, 13",
+                "rol rdi, 61",
+                "rol rdi, 51",
+                "xchg rbx, rbx",
+                in("rax") args.as_ptr(),
+                inout("rdx") result,
+                options(nostack, preserves_flags),
+            );
+        }
+        result != 0
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    fn running_on_valgrind() -> bool {
+        false
+    }
+
+    #[inline(always)]
+    fn class(cap: usize) -> Option<usize> {
+        let total = cap + LE_CHAIN_HDR;
+        if total.is_power_of_two() && (1024..=8192).contains(&total) {
+            Some(total.trailing_zeros() as usize - 10)
+        } else {
+            None
+        }
+    }
+
+    #[inline(always)]
+    fn class_cap(k: usize) -> usize {
+        (1024usize << k) - LE_CHAIN_HDR
+    }
+
     impl Cache {
+        pub(super) const fn new() -> Cache {
+            Cache { heads: [None; CLASSES], bytes: 0, last_take: [0; CLASSES], clock: 0 }
+        }
+
+        /// Unlinks the newest chain of class `k`.
+        #[inline(always)]
+        fn pop(&mut self, k: usize) -> Link {
+            let p = self.heads[k]?;
+            // SAFETY: a cached chain's first word is the next link (written by `put`).
+            self.heads[k] = unsafe { p.as_ptr().cast::<Link>().read() };
+            self.bytes -= class_cap(k) + LE_CHAIN_HDR;
+            Some(p)
+        }
+
+        /// A cached chain with capacity `cap`, if any.
+        #[inline(always)]
+        pub(super) fn take(&mut self, cap: usize) -> Link {
+            let k = class(cap)?;
+            self.clock += 1;
+            self.last_take[k] = self.clock;
+            self.pop(k)
+        }
+
+        /// Keeps a freed chain for reuse; false when it should go back to the allocator.
+        #[inline(always)]
+        pub(super) fn put(&mut self, p: NonNull<Chain>, cap: usize) -> bool {
+            let Some(k) = class(cap) else { return false };
+            let size = cap + LE_CHAIN_HDR;
+            if self.bytes + size > BUDGET && !self.evict_for(k, size) {
+                return false;
+            }
+            // SAFETY: the chain is dead (refcount zero) and at least a header long;
+            // its first word becomes the link.
+            unsafe { p.as_ptr().cast::<Link>().write(self.heads[k]) };
+            self.heads[k] = Some(p);
+            self.bytes += size;
+            true
+        }
+
         /// Makes room for `size` bytes of class `k` by freeing cached chains of classes
         /// that were last taken from before class `k` was (least recently used first): the
         /// budget follows the sizes in use instead of staying full of an earlier
@@ -302,76 +434,125 @@ mod cache {
                 else {
                     return false;
                 };
-                let cap = (1024usize << j) - LE_CHAIN_HDR;
-                if let Some(p) = self.heads[j] {
-                    // SAFETY: as in `Drop`: an unreferenced cached allocation of `cap`
-                    // bytes whose first word is the next link.
-                    unsafe {
-                        self.heads[j] = p.as_ptr().cast::<Link>().read();
-                        dealloc(p.as_ptr().cast(), layout(cap).unwrap_or(std::alloc::Layout::new::<Chain>()));
-                    }
-                    self.bytes -= cap + LE_CHAIN_HDR;
+                if let Some(p) = self.pop(j) {
+                    // SAFETY: an unreferenced cached allocation of class `j`'s size.
+                    unsafe { free_chain(p, j) };
                 }
                 if self.bytes + size <= BUDGET {
                     return true;
                 }
             }
         }
-    }
 
-    thread_local! {
-        static CACHE: UnsafeCell<Cache> = const { UnsafeCell::new(Cache { heads: [None; CLASSES], bytes: 0, last_take: [0; CLASSES], clock: 0 }) };
-    }
-
-    #[inline(always)]
-    fn class(cap: usize) -> Option<usize> {
-        let total = cap + LE_CHAIN_HDR;
-        if total.is_power_of_two() && (1024..=8192).contains(&total) {
-            Some(total.trailing_zeros() as usize - 10)
-        } else {
-            None
+        /// Frees every cached chain.
+        #[cfg(test)]
+        pub(super) fn clear(&mut self) {
+            for k in 0..CLASSES {
+                while let Some(p) = self.pop(k) {
+                    // SAFETY: as in `evict_for`.
+                    unsafe { free_chain(p, k) };
+                }
+            }
         }
+    }
+
+    /// # Safety
+    /// `p` is an owned chain allocation of class `k`'s size that nobody references.
+    unsafe fn free_chain(p: NonNull<Chain>, k: usize) {
+        // SAFETY: caller's contract; the layout is the one `Chain::new` allocated with.
+        unsafe { dealloc(p.as_ptr().cast(), layout(class_cap(k)).unwrap_or(std::alloc::Layout::new::<Chain>())) };
     }
 
     /// A cached chain with capacity `cap`, if any.
     #[inline]
-    pub(super) fn take(cap: usize) -> Option<NonNull<Chain>> {
-        let k = class(cap)?;
-        CACHE
-            .try_with(|c| {
-                // SAFETY: thread-local, and neither function re-enters the cache.
-                let c = unsafe { &mut *c.get() };
-                c.clock += 1;
-                c.last_take[k] = c.clock;
-                let p = c.heads[k]?;
-                // SAFETY: a cached chain's first word is the next link (written by `put`).
-                c.heads[k] = unsafe { p.as_ptr().cast::<Link>().read() };
-                c.bytes -= cap + LE_CHAIN_HDR;
-                Some(p)
-            })
-            .ok()
-            .flatten()
+    pub(super) fn take(cap: usize) -> Link {
+        class(cap)?;
+        with(|c| c.take(cap)).flatten()
     }
 
     /// Keeps a freed chain for reuse; false when it should go back to the allocator.
     #[inline]
     pub(super) fn put(p: NonNull<Chain>, cap: usize) -> bool {
-        let Some(k) = class(cap) else { return false };
-        CACHE
-            .try_with(|c| {
-                // SAFETY: as in `take`.
-                let c = unsafe { &mut *c.get() };
-                let size = cap + LE_CHAIN_HDR;
-                if c.bytes + size > BUDGET && !c.evict_for(k, size) {
-                    return false;
+        class(cap).is_some() && with(|c| c.put(p, cap)).unwrap_or(false)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::super::Chain;
+        use super::*;
+
+        /// A fresh owned chain of class `k`, by way of the allocator (not the cache).
+        fn chain(k: usize) -> NonNull<Chain> {
+            // SAFETY: the layout has a non-zero size.
+            NonNull::new(unsafe { std::alloc::alloc(layout(class_cap(k)).unwrap()) }.cast::<Chain>()).unwrap()
+        }
+
+        #[test]
+        fn reuses_newest_first_within_budget() {
+            let mut c = Cache::new();
+            let (a, b) = (chain(0), chain(0));
+            assert!(c.put(a, class_cap(0)) && c.put(b, class_cap(0)));
+            assert_eq!(c.bytes, 2048);
+            assert!(c.take(class_cap(1)).is_none());
+            assert_eq!(c.take(class_cap(0)), Some(b));
+            assert_eq!(c.take(class_cap(0)), Some(a));
+            assert!(c.take(class_cap(0)).is_none());
+            assert_eq!(c.bytes, 0);
+            // Other sizes are not cached.
+            assert!(c.take(100).is_none());
+            let odd = chain(0);
+            assert!(!c.put(odd, 100));
+            // SAFETY: never cached; allocated as class 0.
+            unsafe { free_chain(odd, 0) };
+            // SAFETY: taken back, ours.
+            unsafe { free_chain(a, 0) };
+            // SAFETY: as above.
+            unsafe { free_chain(b, 0) };
+        }
+
+        #[test]
+        fn budget_bounds_the_cache() {
+            let mut c = Cache::new();
+            let mut refused = Vec::new();
+            for _ in 0..BUDGET / 8192 + 5 {
+                let p = chain(3);
+                if !c.put(p, class_cap(3)) {
+                    refused.push(p);
                 }
-                // SAFETY: the chain is dead (refcount zero) and at least a header long;
-                // its first word becomes the link.
-                unsafe { p.as_ptr().cast::<Link>().write(c.heads[k]) };
-                c.heads[k] = Some(p);
-                c.bytes += size;
+            }
+            assert_eq!(c.bytes, BUDGET);
+            assert_eq!(refused.len(), 5);
+            for p in refused {
+                // SAFETY: refused by the cache, still ours.
+                unsafe { free_chain(p, 3) };
+            }
+            c.clear();
+            assert_eq!(c.bytes, 0);
+        }
+
+        #[test]
+        fn a_size_in_use_evicts_a_stale_one() {
+            let mut c = Cache::new();
+            for _ in 0..BUDGET / 1024 {
+                assert!(c.put(chain(0), class_cap(0)));
+            }
+            assert_eq!(c.bytes, BUDGET);
+            // 8 KiB chains are being taken (none cached): freeing one evicts 1 KiB chains,
+            // which nobody took since they were cached.
+            assert!(c.take(class_cap(3)).is_none());
+            assert!(c.put(chain(3), class_cap(3)));
+            assert_eq!(c.bytes, BUDGET);
+            // Now 1 KiB chains are the ones in use: they may not evict the 8 KiB one.
+            assert!(c.take(class_cap(0)).is_some_and(|p| {
+                // SAFETY: taken from the cache, ours.
+                unsafe { free_chain(p, 0) };
                 true
-            })
-            .unwrap_or(false)
+            }));
+            assert!(c.put(chain(0), class_cap(0)));
+            let extra = chain(0);
+            assert!(c.put(extra, class_cap(0)), "1 KiB chains were taken last: the 8 KiB one is evicted");
+            assert_eq!(c.bytes, BUDGET - 8192 + 1024);
+            c.clear();
+        }
     }
 }

@@ -9,6 +9,26 @@ use std::ptr::NonNull;
 
 use super::chain::Chain;
 
+/// A list's first vector holds this many chains; the next one at least [`GROWN_CAP`].
+/// Vectors freed while a list grows go back to the C allocator, and glibc keeps freed blocks
+/// of up to 1032 bytes in a per-thread cache (tcache) wherever they sit in the heap: doubling
+/// from 4 pointers would leave one such block behind at every step (32 … 1024 bytes, spread
+/// between the chains allocated meanwhile), and they stop the heap from shrinking, so an idle
+/// thread kept memory that `malloc_trim` cannot return. Jumping from 64 bytes straight past
+/// the cache's limit leaves at most one small block, next to the list's first chain.
+const FIRST_CAP: usize = 8;
+const GROWN_CAP: usize = 136;
+
+/// The capacity to allocate for `need` chains when the current vector (of `cap`) is full.
+#[inline]
+fn grown_capacity(cap: usize, need: usize) -> usize {
+    if cap == 0 && need <= FIRST_CAP {
+        FIRST_CAP
+    } else {
+        need.max(GROWN_CAP).max(cap * 2)
+    }
+}
+
 pub(crate) struct Chains {
     v: Vec<NonNull<Chain>>,
     head: usize,
@@ -62,19 +82,25 @@ impl Chains {
 
     #[inline]
     pub fn push_back(&mut self, p: NonNull<Chain>) {
-        if self.v.len() == self.v.capacity() && self.head > 0 {
-            self.compact();
+        if self.v.len() == self.v.capacity() {
+            self.make_room(1);
         }
         self.v.push(p);
     }
 
-    /// Before growing: reuse the slots before `head` when they are at least half the
-    /// vector (so each element is moved O(1) times on average).
+    /// Room for `k` more chains at the back: reuses the slots before `head` when they are
+    /// at least half the vector (so each element is moved O(1) times on average), else
+    /// grows the vector by [`grown_capacity`].
     #[cold]
-    fn compact(&mut self) {
-        if self.head * 2 >= self.v.len() {
+    fn make_room(&mut self, k: usize) {
+        if self.head > 0 && self.head * 2 >= self.v.len() {
             self.v.drain(..self.head);
             self.head = 0;
+        }
+        let need = self.v.len() + k;
+        if need > self.v.capacity() {
+            let cap = grown_capacity(self.v.capacity(), need);
+            self.v.reserve_exact(cap - self.v.len());
         }
     }
 
@@ -93,6 +119,10 @@ impl Chains {
             // Open a gap as big as the list (at least 4) so repeated prepends stay O(1).
             let n = self.v.len();
             let gap = n.max(4);
+            if n + gap > self.v.capacity() {
+                let cap = grown_capacity(self.v.capacity(), n + gap);
+                self.v.reserve_exact(cap - n);
+            }
             self.v.resize(n + gap, p);
             self.v.copy_within(0..n, gap);
             self.head = gap;
@@ -142,8 +172,8 @@ impl Chains {
             self.take_all(src);
             return;
         }
-        if self.v.len() + k > self.v.capacity() && self.head > 0 {
-            self.compact();
+        if self.v.len() + k > self.v.capacity() {
+            self.make_room(k);
         }
         let h = src.head;
         if k <= 4 {
@@ -189,7 +219,7 @@ impl Chains {
         let k = src.len();
         if self.head < k {
             // One move: src's chains, then ours, into a fresh vector with room in front.
-            let mut v = Vec::with_capacity(k + self.len() + 4);
+            let mut v = Vec::with_capacity(grown_capacity(0, k + self.len() + 4));
             v.extend_from_slice(src.as_slice());
             v.extend_from_slice(self.as_slice());
             self.v = v;
@@ -250,7 +280,30 @@ mod tests {
             c.pop_front();
         }
         assert_eq!(c.len(), 3);
-        assert!(c.v.capacity() < 64);
+        assert!(c.v.capacity() <= GROWN_CAP);
+    }
+
+    #[test]
+    fn growth_skips_the_small_vectors() {
+        let mut c = Chains::new();
+        let mut caps = vec![];
+        for i in 1..=300 {
+            c.push_back(p(i));
+            if caps.last() != Some(&c.v.capacity()) {
+                caps.push(c.v.capacity());
+            }
+        }
+        assert_eq!(caps, vec![FIRST_CAP, GROWN_CAP, 2 * GROWN_CAP, 4 * GROWN_CAP]);
+        let (mut a, mut b) = (Chains::new(), Chains::new());
+        for i in 1..=10 {
+            a.push_back(p(i));
+        }
+        b.push_back(p(99));
+        b.append_front_of(&mut a, 9);
+        assert_eq!(b.v.capacity(), GROWN_CAP);
+        b.prepend_all(&mut a);
+        assert_eq!(ids(&b)[..3], [10, 99, 1]);
+        assert!(b.v.capacity() >= GROWN_CAP);
     }
 
     #[test]

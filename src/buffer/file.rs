@@ -191,8 +191,19 @@ pub unsafe fn segment_decref(p: NonNull<FileSegment>) {
     if left > 0 {
         return;
     }
-    // SAFETY: last reference: nothing else uses the mapping, memory or fd.
+    // SAFETY: last reference, per the check above.
+    unsafe { segment_destroy(p, true) };
+}
+
+/// Frees a segment nobody refers to any more: unmaps or frees its contents, then (if
+/// `finish`) closes the fd with EVBUF_FS_CLOSE_ON_FREE and runs the cleanup callback.
+///
+/// # Safety
+/// `p` is a live segment with no other reference; it is not used afterwards.
+unsafe fn segment_destroy(p: NonNull<FileSegment>, finish: bool) {
+    // SAFETY: caller's contract: nothing else uses the mapping, memory or fd.
     unsafe {
+        let seg = &mut *p.as_ptr();
         if seg.is_mapping {
             let leftover = seg.file_offset % page_size();
             if libc::munmap(seg.mapping, (seg.length + leftover) as usize) == -1 {
@@ -201,14 +212,25 @@ pub unsafe fn segment_decref(p: NonNull<FileSegment>) {
         } else if !seg.contents.is_null() {
             crate::mm::free(seg.contents.cast());
         }
-        if seg.flags & FS_CLOSE_ON_FREE != 0 && seg.fd >= 0 {
-            libc::close(seg.fd);
-        }
-        if let Some(cb) = seg.cleanup.take() {
-            cb(p.as_ptr() as *const c_void, seg.flags as c_int, seg.cleanup_arg);
+        if finish {
+            if seg.flags & FS_CLOSE_ON_FREE != 0 && seg.fd >= 0 {
+                libc::close(seg.fd);
+            }
+            if let Some(cb) = seg.cleanup.take() {
+                cb(p.as_ptr() as *const c_void, seg.flags as c_int, seg.cleanup_arg);
+            }
         }
         drop(Box::from_raw(p.as_ptr()));
     }
+}
+
+/// How `add_segment` ended.
+enum Added {
+    Yes,
+    /// Refused after the segment was usable: one reference was dropped (libevent's rule).
+    No,
+    /// The segment could not be mapped or read: no reference was dropped.
+    Unreadable,
 }
 
 impl Evbuffer {
@@ -217,7 +239,17 @@ impl Evbuffer {
     ///
     /// # Safety
     /// `segp` is a live segment.
-    pub unsafe fn add_file_segment(&self, segp: NonNull<FileSegment>, offset: i64, mut length: i64) -> c_int {
+    pub unsafe fn add_file_segment(&self, segp: NonNull<FileSegment>, offset: i64, length: i64) -> c_int {
+        // SAFETY: caller's contract.
+        match unsafe { self.add_segment(segp, offset, length) } {
+            Added::Yes => 0,
+            Added::No | Added::Unreadable => -1,
+        }
+    }
+
+    /// # Safety
+    /// `segp` is a live segment.
+    unsafe fn add_segment(&self, segp: NonNull<FileSegment>, offset: i64, mut length: i64) -> Added {
         // SAFETY: caller's contract.
         let seg = unsafe { &mut *segp.as_ptr() };
         self.lock();
@@ -226,7 +258,7 @@ impl Evbuffer {
         if !can_use_sendfile && seg.contents.is_null() && seg.materialize() < 0 {
             seg.unlock();
             self.unlock();
-            return -1;
+            return Added::Unreadable;
         }
         seg.unlock();
         let ok = 'ok: {
@@ -270,24 +302,34 @@ impl Evbuffer {
             self.reap();
             self.invoke_callbacks();
             self.unlock();
-            0
+            Added::Yes
         } else {
             self.unlock();
             // SAFETY: libevent's contract: a failed add consumes one reference.
             unsafe { segment_decref(segp) };
-            -1
+            Added::No
         }
     }
 
     /// `evbuffer_add_file`.
     pub fn add_file(&self, fd: c_int, offset: i64, length: i64) -> c_int {
         let Some(seg) = segment_new(fd, offset, length, FS_CLOSE_ON_FREE) else { return -1 };
-        // SAFETY: fresh segment.
-        let r = unsafe { self.add_file_segment(seg, 0, length) };
-        if r == 0 {
-            // SAFETY: drop our creation reference; the chain holds its own.
-            unsafe { segment_decref(seg) };
+        // SAFETY: fresh segment, ours alone.
+        match unsafe { self.add_segment(seg, 0, length) } {
+            Added::Yes => {
+                // SAFETY: drop our creation reference; the chain holds its own.
+                unsafe { segment_decref(seg) };
+                0
+            }
+            Added::No => -1,
+            Added::Unreadable => {
+                // libevent leaks the segment here, and with it the fd, which stays open:
+                // free the memory but leave the fd to the program, which may close it
+                // after the failure (closing it here would make that a double close).
+                // SAFETY: nothing refers to the segment but our creation reference.
+                unsafe { segment_destroy(seg, false) };
+                -1
+            }
         }
-        r
     }
 }

@@ -1829,6 +1829,13 @@ impl Evbuffer {
                     i.advance_last_with_data();
                     return (sz as c_int, true);
                 }
+                // libevent asks for `sz + 1` bytes computed as an int: for a text of
+                // INT_MAX bytes that overflows, the request becomes a huge size_t, and the
+                // expansion fails. So a text that does not fit where it was formatted must
+                // be shorter than INT_MAX, or nothing is added and the result is -1.
+                if sz >= c_int::MAX as usize {
+                    return (-1, false);
+                }
                 match i.expand_singlechain(sz + 1) {
                     Some(n) => ci = n,
                     None => return (-1, false),
