@@ -179,6 +179,9 @@ unsafe fn start_socket(p: *mut BufferEvent) {
         }
         let stall = stall_of(p);
         install(p, new_closing(fd, dup, stall));
+        // Writing goes on even if the program had disabled it: a rate limit's refill
+        // resumes only an enabled writer (bufferevent_unsuspend_write_).
+        (*p).bev.enabled |= EV_WRITE;
         // Reading now only discards (no read callback, no input growth).
         ev_del(&mut (*p).bev.ev_read);
         ev_add(&mut (*p).bev.ev_read, None);
