@@ -280,6 +280,10 @@ unsafe fn begin_linger(p: *mut BufferEvent) {
     // SAFETY: live per the caller (lock held).
     unsafe {
         let Some(c) = (*p).closing.as_deref_mut() else { return };
+        if c.phase == Phase::Lingering {
+            // Already shut down (a rate-limit refill re-enabled writing meanwhile).
+            return;
+        }
         c.phase = Phase::Lingering;
         c.last_progress = now();
         let fd = c.fd;
