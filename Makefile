@@ -104,7 +104,7 @@ pkgconfig-test: lib
 # Unmodified binaries built against Debian's libevent, run on evshim (tests/real/README.md).
 # `make real-programs-libevent` runs the same scripts against Debian's libevent (to check a
 # script itself).
-REAL_PROGRAMS := memcached openbsd-inetd nsd poolcounter gearmand tmux
+REAL_PROGRAMS := memcached openbsd-inetd nsd poolcounter gearmand tmux redsocks fstrm_capture lldpd
 real-programs: lib tool
 	@for p in $(REAL_PROGRAMS); do tests/real/$$p.sh || exit 1; done
 

@@ -627,10 +627,7 @@ pub unsafe extern "C" fn bufferevent_filter_new(
     free_context: Option<unsafe extern "C" fn(*mut c_void)>,
     ctx: *mut c_void,
 ) -> *mut bufferevent {
-    if underlying.is_null() {
-        return ptr::null_mut();
-    }
-    // SAFETY: forwarded.
+    // SAFETY: forwarded (NULL is refused with a warning, as every bufferevent argument).
     let Some(u) = (unsafe { bev_of(underlying, "bufferevent_filter_new") }) else { return ptr::null_mut() };
     // SAFETY: the same C function type: the newtypes are `repr(transparent)` over int.
     let (fin, fout) = unsafe {
