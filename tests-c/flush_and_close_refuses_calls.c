@@ -1,7 +1,8 @@
 /* evshim-only */
 /* While bufferevent_flush_and_close runs, the bufferevent belongs to the library: a
- * bufferevent_free, a bufferevent_setcb or a second bufferevent_flush_and_close on it is
- * refused with one log message each (counted through event_set_log_callback) and changes
+ * bufferevent_free, a bufferevent_setcb, a second bufferevent_flush_and_close, and every other
+ * call that would change it or its data (write, enable, disable, setfd, set_timeouts, read)
+ * is refused with one log message each (counted through event_set_log_callback) and changes
  * nothing: the callbacks installed by the refused bufferevent_setcb never run, the 1 MiB
  * message still arrives whole (the refused free did not discard it), then EOF, and the
  * socket is closed when event_base_dispatch returns. */
@@ -48,6 +49,18 @@ static void serve(struct bufferevent *bev)
 	before = logs;
 	check(bufferevent_flush_and_close(bev) == -1, "a second bufferevent_flush_and_close returned -1");
 	check(logs == before + 1, "with a log message");
+
+	before = logs;
+	check(bufferevent_write(bev, "late", 4) == -1, "bufferevent_write returned -1");
+	check(bufferevent_disable(bev, EV_WRITE) == -1, "bufferevent_disable returned -1");
+	check(bufferevent_enable(bev, EV_READ) == -1, "bufferevent_enable returned -1");
+	check(bufferevent_setfd(bev, -1) == -1, "bufferevent_setfd returned -1");
+	check(bufferevent_set_timeouts(bev, NULL, NULL) == -1, "bufferevent_set_timeouts returned -1");
+	{
+		char c;
+		check(bufferevent_read(bev, &c, 1) == 0, "bufferevent_read read nothing");
+	}
+	check(logs == before + 6, "each refused with a log message");
 	check(warnings == logs, "each one a warning");
 }
 

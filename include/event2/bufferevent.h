@@ -9,7 +9,11 @@
  * write goes out on a later turn of the loop, so bufferevent_free() right after
  * bufferevent_write() discards it: to deliver everything and then close, use evshim's
  * bufferevent_flush_and_close() (declared in <evshim.h>, included below; see
- * docs/flush-and-close.md and docs/freeze.md). */
+ * docs/flush-and-close.md and docs/freeze.md).
+ *
+ * bufferevent_free: no callback of the bufferevent runs after it returns (queued deferred
+ * callbacks are dropped), except that with BEV_OPT_UNLOCK_CALLBACKS a callback already
+ * running in another thread, without the lock, finishes after free returns (as in libevent). */
 #ifndef EVENT2_BUFFEREVENT_H_INCLUDED_
 #define EVENT2_BUFFEREVENT_H_INCLUDED_
 

@@ -47,7 +47,7 @@ pub use config::Config;
 pub(crate) use config::METHODS;
 pub(crate) use dispatch::base_loop;
 pub(crate) use once::base_once;
-pub(crate) use ops::assign_raw;
+pub(crate) use ops::{assign_internal, assign_raw};
 
 // event_base_loop flags.
 pub(crate) const EVLOOP_ONCE: c_int = 0x01;

@@ -470,6 +470,22 @@ impl Inner {
     }
 }
 
+/// `event_assign` for evshim's own events (a bufferevent's, a rate limit's, a close's):
+/// [`assign_raw`], and debug mode learns the event is set up, as libevent's internal
+/// `event_assign` calls tell it (a bufferevent works under `event_enable_debug_mode`).
+pub(crate) fn assign_internal(
+    ev: *mut Event,
+    base: *mut EventBase,
+    nactivequeues: c_int,
+    fd: c_int,
+    events: c_short,
+    cb: Option<Callback>,
+    arg: *mut c_void,
+) {
+    assign_raw(ev, base, nactivequeues, fd, events, cb, arg);
+    thread::debug_note_setup(ev);
+}
+
 /// `event_assign` without checks: fills every field libevent fills.
 pub(crate) fn assign_raw(
     ev: *mut Event,

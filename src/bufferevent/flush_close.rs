@@ -145,7 +145,7 @@ unsafe fn install(p: *mut BufferEvent, c: Box<Closing>) {
         let bp = b as *const EventBase as *mut EventBase;
         let nq = b.with(|i| i.nactivequeues());
         if let Some(c) = (*p).closing.as_deref_mut() {
-            crate::base::assign_raw(&mut c.timer, bp, nq, -1, EV_FINALIZE, Some(timer_cb), p.cast());
+            crate::base::assign_internal(&mut c.timer, bp, nq, -1, EV_FINALIZE, Some(timer_cb), p.cast());
             b.with(|i| i.add_teardown(teardown, p.cast()));
             c.registered = true;
         }

@@ -736,7 +736,7 @@ impl BufferEvent {
         unsafe {
             let base = (*p).bev.ev_base;
             let nq = Self::base(p).map_or(1, |b| b.with(|i| i.nactivequeues()));
-            crate::base::assign_raw(
+            crate::base::assign_internal(
                 &mut (*p).bev.ev_read,
                 base.cast(),
                 nq,
@@ -745,7 +745,7 @@ impl BufferEvent {
                 Some(generic_read_timeout_cb),
                 p.cast(),
             );
-            crate::base::assign_raw(
+            crate::base::assign_internal(
                 &mut (*p).bev.ev_write,
                 base.cast(),
                 nq,
@@ -1167,6 +1167,12 @@ pub(crate) unsafe fn finalize_now(p: *mut BufferEvent) {
         Evbuffer::free(NonNull::new_unchecked((*p).bev.input as *mut Evbuffer));
         Evbuffer::free(NonNull::new_unchecked((*p).bev.output as *mut Evbuffer));
         ratelim::on_finalize(p);
+        // Debug mode forgets the events whose memory goes now.
+        crate::base::thread::debug_note_teardown(&(*p).bev.ev_read);
+        crate::base::thread::debug_note_teardown(&(*p).bev.ev_write);
+        if let Some(c) = flush_close::timer_callback(p) {
+            crate::base::thread::debug_note_teardown(crate::base::event::cb_to_event(c));
+        }
         BufferEvent::unlock(p);
         drop(Box::from_raw(p));
         if !underlying.is_null() {

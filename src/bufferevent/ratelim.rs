@@ -307,7 +307,15 @@ unsafe fn assign_refill_event(p: *mut BufferEvent, rl: *mut RateLimit) {
         let base = BufferEvent::base(p);
         let nq = base.map_or(1, |b| b.with(|i| i.nactivequeues()));
         let base: *mut EventBase = base.map_or(ptr::null_mut(), |b| b as *const EventBase as *mut EventBase);
-        crate::base::assign_raw(&mut (*rl).refill_bucket_event, base, nq, -1, EV_FINALIZE, Some(refill_cb), p.cast());
+        crate::base::assign_internal(
+            &mut (*rl).refill_bucket_event,
+            base,
+            nq,
+            -1,
+            EV_FINALIZE,
+            Some(refill_cb),
+            p.cast(),
+        );
     }
 }
 
@@ -453,6 +461,9 @@ pub(crate) unsafe fn on_finalize(p: *mut BufferEvent) {
     unsafe {
         if rlim_of(p).is_some_and(|rl| !(*rl).group.is_null()) {
             remove_from_group(p, false);
+        }
+        if let Some(rl) = (*p).rate_limiting.as_deref() {
+            crate::base::thread::debug_note_teardown(&rl.refill_bucket_event);
         }
         (*p).rate_limiting = None;
     }
@@ -769,7 +780,7 @@ pub(crate) unsafe fn group_new(base: *mut EventBase, cfg: &ev_token_bucket_cfg) 
     unsafe {
         (*g).rate_limit.init(cfg, tick, false);
         let nq = b.with(|i| i.nactivequeues());
-        crate::base::assign_raw(
+        crate::base::assign_internal(
             &mut (*g).master_refill_event,
             base,
             nq,
@@ -842,6 +853,7 @@ pub(crate) unsafe fn group_free(g: *mut bufferevent_rate_limit_group) {
             );
         }
         ev_del(&mut (*g).master_refill_event);
+        crate::base::thread::debug_note_teardown(&(*g).master_refill_event);
         unlock_group(g);
         drop(Box::from_raw(g));
     }

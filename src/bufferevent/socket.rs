@@ -66,8 +66,8 @@ pub(crate) unsafe fn reassign(p: *mut BufferEvent, fd: c_int) {
         let base: *mut EventBase = BufferEvent::base(p).map_or(ptr::null_mut(), |b| b as *const _ as *mut _);
         let nq = BufferEvent::base(p).map_or(1, |b| b.with(|i| i.nactivequeues()));
         let flags = EV_PERSIST | EV_FINALIZE;
-        crate::base::assign_raw(&mut (*p).bev.ev_read, base, nq, fd, EV_READ | flags, Some(readcb), p.cast());
-        crate::base::assign_raw(&mut (*p).bev.ev_write, base, nq, fd, EV_WRITE | flags, Some(writecb), p.cast());
+        crate::base::assign_internal(&mut (*p).bev.ev_read, base, nq, fd, EV_READ | flags, Some(readcb), p.cast());
+        crate::base::assign_internal(&mut (*p).bev.ev_write, base, nq, fd, EV_WRITE | flags, Some(writecb), p.cast());
         // evshim does this fd's I/O itself: registered once, edge-triggered, and told when
         // a read or write finds it drained (the poller's own-I/O mode). libevent's flags and
         // `event_pending` answers are unchanged.

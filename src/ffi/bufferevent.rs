@@ -96,6 +96,25 @@ unsafe fn bev_of(bev: *mut bufferevent, func: &str) -> Option<*mut BufferEvent> 
     unsafe { core::checked(bev, func) }
 }
 
+/// [`bev_of`] for calls that change the bufferevent or its data: refused (with a warning
+/// naming `func`) once `bufferevent_flush_and_close` has taken the bufferevent over. Getters,
+/// and the reference and lock calls a program may have paired before handing it over, are
+/// still answered.
+///
+/// # Safety
+/// `bev` is NULL or a valid bufferevent.
+#[inline]
+unsafe fn bev_open(bev: *mut bufferevent, func: &str) -> Option<*mut BufferEvent> {
+    // SAFETY: forwarded.
+    let p = unsafe { bev_of(bev, func) }?;
+    // SAFETY: a live bufferevent.
+    if unsafe { (*p).closing.is_some() } {
+        crate::ev_warn!("{func}: this bufferevent is being closed by bufferevent_flush_and_close");
+        return None;
+    }
+    Some(p)
+}
+
 fn opt_tv(tv: *const libc::timeval) -> Option<libc::timeval> {
     // SAFETY: NULL or readable (caller's contract).
     (!tv.is_null()).then(|| unsafe { *tv })
@@ -124,7 +143,7 @@ pub unsafe extern "C" fn bufferevent_socket_connect(
     socklen: c_int,
 ) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bev, "bufferevent_socket_connect") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bev, "bufferevent_socket_connect") }) else { return -1 };
     // SAFETY: live bufferevent.
     if !matches!(unsafe { &(*p).kind }, core::Kind::Socket(_)) {
         crate::ev_warn!("bufferevent_socket_connect: not a socket bufferevent");
@@ -153,7 +172,7 @@ pub unsafe extern "C" fn bufferevent_socket_connect_hostname(
     port: c_int,
 ) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bev, "bufferevent_socket_connect_hostname") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bev, "bufferevent_socket_connect_hostname") }) else { return -1 };
     // SAFETY: live bufferevent.
     if !matches!(unsafe { &(*p).kind }, core::Kind::Socket(_)) {
         crate::ev_warn!("bufferevent_socket_connect_hostname: not a socket bufferevent");
@@ -183,7 +202,7 @@ pub unsafe extern "C" fn bufferevent_socket_get_dns_error(bev: *mut bufferevent)
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_base_set(base: *mut event_base, bufev: *mut bufferevent) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_base_set") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_base_set") }) else { return -1 };
     if base.is_null() {
         crate::ev_warn!("bufferevent_base_set: NULL base");
         return -1;
@@ -207,7 +226,7 @@ pub unsafe extern "C" fn bufferevent_get_base(bev: *mut bufferevent) -> *mut eve
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_priority_set(bufev: *mut bufferevent, pri: c_int) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_priority_set") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_priority_set") }) else { return -1 };
     // SAFETY: live bufferevent.
     unsafe { socket::priority_set(p, pri) }
 }
@@ -230,22 +249,19 @@ pub unsafe extern "C" fn bufferevent_get_priority(bufev: *const bufferevent) -> 
 
 /// Frees the bufferevent once its callbacks are quiet; its fd is closed then if it was
 /// made with `BEV_OPT_CLOSE_ON_FREE`. Pending output is discarded, as in libevent: use
-/// `bufferevent_flush_and_close` to deliver it first.
+/// `bufferevent_flush_and_close` to deliver it first. No callback of the bufferevent runs
+/// after this returns, not even deferred ones already queued — with one exception, as in
+/// libevent: with `BEV_OPT_UNLOCK_CALLBACKS` a callback that another thread is running at
+/// that moment (without the lock, by that option's definition) finishes after this returns.
 ///
 /// # Safety
 /// `bufev` a valid bufferevent; not used afterwards.
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_free(bufev: *mut bufferevent) {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_free") }) else { return };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_free") }) else { return };
     // SAFETY: live bufferevent; the caller's reference is consumed.
-    unsafe {
-        if (*p).closing.is_some() {
-            crate::ev_warn!("bufferevent_free: this bufferevent is being closed by bufferevent_flush_and_close");
-            return;
-        }
-        BufferEvent::free(p)
-    }
+    unsafe { BufferEvent::free(p) }
 }
 
 // ---- callbacks --------------------------------------------------------------------------
@@ -261,15 +277,9 @@ pub unsafe extern "C" fn bufferevent_setcb(
     cbarg: *mut c_void,
 ) {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_setcb") }) else { return };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_setcb") }) else { return };
     // SAFETY: live bufferevent.
-    unsafe {
-        if (*p).closing.is_some() {
-            crate::ev_warn!("bufferevent_setcb: this bufferevent is being closed by bufferevent_flush_and_close");
-            return;
-        }
-        BufferEvent::setcb(p, readcb, writecb, eventcb, cbarg)
-    }
+    unsafe { BufferEvent::setcb(p, readcb, writecb, eventcb, cbarg) }
 }
 
 /// # Safety
@@ -310,7 +320,7 @@ pub unsafe extern "C" fn bufferevent_getcb(
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_setfd(bufev: *mut bufferevent, fd: evutil_socket_t) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_setfd") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_setfd") }) else { return -1 };
     // SAFETY: live bufferevent.
     unsafe { BufferEvent::setfd(p, fd) }
 }
@@ -342,7 +352,7 @@ pub unsafe extern "C" fn bufferevent_get_underlying(bufev: *mut bufferevent) -> 
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_write(bufev: *mut bufferevent, data: *const c_void, size: usize) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_write") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_write") }) else { return -1 };
     if data.is_null() && size > 0 {
         crate::ev_warn!("bufferevent_write: NULL data");
         return -1;
@@ -366,7 +376,7 @@ pub unsafe extern "C" fn bufferevent_write(bufev: *mut bufferevent, data: *const
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_write_buffer(bufev: *mut bufferevent, buf: *mut evbuffer) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_write_buffer") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_write_buffer") }) else { return -1 };
     if buf.is_null() {
         crate::ev_warn!("bufferevent_write_buffer: NULL evbuffer");
         return -1;
@@ -384,7 +394,7 @@ pub unsafe extern "C" fn bufferevent_write_buffer(bufev: *mut bufferevent, buf: 
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_read(bufev: *mut bufferevent, data: *mut c_void, size: usize) -> usize {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_read") }) else { return 0 };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_read") }) else { return 0 };
     if data.is_null() && size > 0 {
         crate::ev_warn!("bufferevent_read: NULL data");
         return 0;
@@ -399,7 +409,7 @@ pub unsafe extern "C" fn bufferevent_read(bufev: *mut bufferevent, data: *mut c_
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_read_buffer(bufev: *mut bufferevent, buf: *mut evbuffer) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_read_buffer") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_read_buffer") }) else { return -1 };
     if buf.is_null() {
         crate::ev_warn!("bufferevent_read_buffer: NULL evbuffer");
         return -1;
@@ -435,7 +445,7 @@ pub unsafe extern "C" fn bufferevent_get_output(bufev: *mut bufferevent) -> *mut
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_enable(bufev: *mut bufferevent, event: c_short) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_enable") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_enable") }) else { return -1 };
     // SAFETY: live bufferevent.
     unsafe { BufferEvent::enable(p, event) }
 }
@@ -445,7 +455,7 @@ pub unsafe extern "C" fn bufferevent_enable(bufev: *mut bufferevent, event: c_sh
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_disable(bufev: *mut bufferevent, event: c_short) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_disable") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_disable") }) else { return -1 };
     // SAFETY: live bufferevent.
     unsafe { BufferEvent::disable(p, event) }
 }
@@ -474,7 +484,7 @@ pub unsafe extern "C" fn bufferevent_set_timeouts(
     timeout_write: *const libc::timeval,
 ) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_set_timeouts") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_set_timeouts") }) else { return -1 };
     // SAFETY: live bufferevent.
     unsafe { BufferEvent::set_timeouts(p, opt_tv(timeout_read), opt_tv(timeout_write)) }
 }
@@ -489,7 +499,7 @@ pub unsafe extern "C" fn bufferevent_setwatermark(
     highmark: usize,
 ) {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_setwatermark") }) else { return };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_setwatermark") }) else { return };
     // SAFETY: live bufferevent.
     unsafe { BufferEvent::setwatermark(p, events, lowmark, highmark) }
 }
@@ -588,7 +598,7 @@ pub unsafe extern "C" fn bufferevent_decref(bufev: *mut bufferevent) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_flush(bufev: *mut bufferevent, iotype: c_short, mode: FlushModeArg) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_flush") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_flush") }) else { return -1 };
     // SAFETY: live bufferevent.
     unsafe { BufferEvent::flush(p, iotype, mode.0) }
 }
@@ -598,7 +608,7 @@ pub unsafe extern "C" fn bufferevent_flush(bufev: *mut bufferevent, iotype: c_sh
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_trigger(bufev: *mut bufferevent, iotype: c_short, options: c_int) {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_trigger") }) else { return };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_trigger") }) else { return };
     // SAFETY: live bufferevent.
     unsafe { BufferEvent::trigger(p, iotype, options) }
 }
@@ -608,7 +618,7 @@ pub unsafe extern "C" fn bufferevent_trigger(bufev: *mut bufferevent, iotype: c_
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_trigger_event(bufev: *mut bufferevent, what: c_short, options: c_int) {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bufev, "bufferevent_trigger_event") }) else { return };
+    let Some(p) = (unsafe { bev_open(bufev, "bufferevent_trigger_event") }) else { return };
     // SAFETY: live bufferevent.
     unsafe { BufferEvent::trigger_event(p, what, options) }
 }
@@ -628,7 +638,7 @@ pub unsafe extern "C" fn bufferevent_filter_new(
     ctx: *mut c_void,
 ) -> *mut bufferevent {
     // SAFETY: forwarded (NULL is refused with a warning, as every bufferevent argument).
-    let Some(u) = (unsafe { bev_of(underlying, "bufferevent_filter_new") }) else { return ptr::null_mut() };
+    let Some(u) = (unsafe { bev_open(underlying, "bufferevent_filter_new") }) else { return ptr::null_mut() };
     // SAFETY: the same C function type: the newtypes are `repr(transparent)` over int.
     let (fin, fout) = unsafe {
         (
@@ -729,7 +739,7 @@ pub unsafe extern "C" fn ev_token_bucket_cfg_free(cfg: *mut ev_token_bucket_cfg)
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_set_rate_limit(bev: *mut bufferevent, cfg: *mut ev_token_bucket_cfg) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bev, "bufferevent_set_rate_limit") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bev, "bufferevent_set_rate_limit") }) else { return -1 };
     // SAFETY: live bufferevent; `cfg` NULL or live.
     unsafe { ratelim::set_rate_limit(p, cfg) }
 }
@@ -808,7 +818,7 @@ pub unsafe extern "C" fn bufferevent_add_to_rate_limit_group(
     g: *mut bufferevent_rate_limit_group,
 ) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bev, "bufferevent_add_to_rate_limit_group") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bev, "bufferevent_add_to_rate_limit_group") }) else { return -1 };
     // SAFETY: live bufferevent; `g` NULL (checked inside) or a live group.
     unsafe { ratelim::add_to_group(p, g) }
 }
@@ -818,7 +828,7 @@ pub unsafe extern "C" fn bufferevent_add_to_rate_limit_group(
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_remove_from_rate_limit_group(bev: *mut bufferevent) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bev, "bufferevent_remove_from_rate_limit_group") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bev, "bufferevent_remove_from_rate_limit_group") }) else { return -1 };
     // SAFETY: live bufferevent.
     unsafe { ratelim::remove_from_group(p, true) }
 }
@@ -830,7 +840,7 @@ pub unsafe extern "C" fn bufferevent_remove_from_rate_limit_group(bev: *mut buff
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_set_max_single_read(bev: *mut bufferevent, size: usize) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bev, "bufferevent_set_max_single_read") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bev, "bufferevent_set_max_single_read") }) else { return -1 };
     // SAFETY: live bufferevent.
     unsafe { ratelim::set_max_single(p, false, size) };
     0
@@ -843,7 +853,7 @@ pub unsafe extern "C" fn bufferevent_set_max_single_read(bev: *mut bufferevent, 
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_set_max_single_write(bev: *mut bufferevent, size: usize) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bev, "bufferevent_set_max_single_write") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bev, "bufferevent_set_max_single_write") }) else { return -1 };
     // SAFETY: live bufferevent.
     unsafe { ratelim::set_max_single(p, true, size) };
     0
@@ -954,7 +964,7 @@ pub unsafe extern "C" fn bufferevent_rate_limit_group_get_write_limit(
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_decrement_read_limit(bev: *mut bufferevent, decr: ev_ssize_t) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bev, "bufferevent_decrement_read_limit") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bev, "bufferevent_decrement_read_limit") }) else { return -1 };
     // SAFETY: live bufferevent.
     unsafe { ratelim::decrement_limit(p, false, decr) }
 }
@@ -966,7 +976,7 @@ pub unsafe extern "C" fn bufferevent_decrement_read_limit(bev: *mut bufferevent,
 #[no_mangle]
 pub unsafe extern "C" fn bufferevent_decrement_write_limit(bev: *mut bufferevent, decr: ev_ssize_t) -> c_int {
     // SAFETY: forwarded.
-    let Some(p) = (unsafe { bev_of(bev, "bufferevent_decrement_write_limit") }) else { return -1 };
+    let Some(p) = (unsafe { bev_open(bev, "bufferevent_decrement_write_limit") }) else { return -1 };
     // SAFETY: live bufferevent.
     unsafe { ratelim::decrement_limit(p, true, decr) }
 }
