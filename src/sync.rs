@@ -55,6 +55,22 @@ static BACKEND: Mutex<Backend> = Mutex::new(Backend::Off);
 static ENABLED: AtomicBool = AtomicBool::new(false);
 static LOCK_DEBUGGING: AtomicBool = AtomicBool::new(false);
 static ID_FN: AtomicUsize = AtomicUsize::new(0);
+/// How [`current_thread_id`] finds the id, in one load (the loop asks every turn): 0 = id 1
+/// (threading off), 1 = `pthread_self`, else `ID_FN`'s function. Kept by `refresh_id_mode`.
+static ID_MODE: AtomicUsize = AtomicUsize::new(0);
+
+/// Recomputes `ID_MODE` after `ENABLED` or `ID_FN` changed.
+fn refresh_id_mode() {
+    let f = ID_FN.load(Ordering::Acquire);
+    let mode = if f != 0 {
+        f
+    } else if ENABLED.load(Ordering::Acquire) {
+        1
+    } else {
+        0
+    };
+    ID_MODE.store(mode, Ordering::Release);
+}
 
 /// True once the program enabled threading; objects created from now on are locked.
 pub fn threads_enabled() -> bool {
@@ -65,6 +81,7 @@ pub fn threads_enabled() -> bool {
 pub fn use_pthreads() {
     *BACKEND.lock().unwrap_or_else(|e| e.into_inner()) = Backend::Pthreads;
     ENABLED.store(true, Ordering::Release);
+    refresh_id_mode();
 }
 
 impl evthread_lock_callbacks {
@@ -100,11 +117,13 @@ pub fn set_lock_callbacks(cbs: Option<evthread_lock_callbacks>) -> bool {
         (Some(c), Backend::Off) => {
             *b = Backend::User(c, None);
             ENABLED.store(true, Ordering::Release);
+            refresh_id_mode();
             true
         }
         (None, _) => {
             *b = Backend::Off;
             ENABLED.store(false, Ordering::Release);
+            refresh_id_mode();
             true
         }
     }
@@ -128,6 +147,7 @@ pub fn set_condition_callbacks(cbs: Option<evthread_condition_callbacks>) -> boo
 /// `evthread_set_id_callback`.
 pub fn set_id_callback(f: Option<unsafe extern "C" fn() -> c_ulong>) {
     ID_FN.store(f.map_or(0, |f| f as usize), Ordering::Release);
+    refresh_id_mode();
 }
 
 /// `evthread_enable_lock_debugging`: locks made afterwards check who holds them.
@@ -138,19 +158,25 @@ pub fn enable_lock_debugging() {
 /// The current thread's id, as libevent's `EVTHREAD_GET_ID()`: the program's id callback
 /// if it set one, else the pthread id once threading is enabled, else 1 (every thread is
 /// "the loop thread" while threading is off, as in libevent).
+#[inline]
 pub fn current_thread_id() -> u64 {
-    let f = ID_FN.load(Ordering::Acquire);
-    if f != 0 {
-        // SAFETY: ID_FN only ever holds a function pointer of this type.
-        let f: unsafe extern "C" fn() -> c_ulong = unsafe { std::mem::transmute(f) };
-        // SAFETY: plain C call.
-        return unsafe { f() } as u64;
+    match ID_MODE.load(Ordering::Acquire) {
+        0 => 1,
+        mode => id_of_mode(mode),
     }
-    if !threads_enabled() {
-        return 1;
+}
+
+/// [`current_thread_id`] once threading is on.
+#[inline(never)]
+fn id_of_mode(mode: usize) -> u64 {
+    if mode == 1 {
+        // SAFETY: pthread_self has no preconditions.
+        return unsafe { libc::pthread_self() as u64 };
     }
-    // SAFETY: pthread_self has no preconditions.
-    unsafe { libc::pthread_self() as u64 }
+    // SAFETY: ID_MODE holds 0, 1 or a function pointer of this type (from ID_FN).
+    let f: unsafe extern "C" fn() -> c_ulong = unsafe { std::mem::transmute(mode) };
+    // SAFETY: plain C call.
+    unsafe { f() as u64 }
 }
 
 enum LockImpl {

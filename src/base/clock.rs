@@ -10,11 +10,19 @@ const CLOCK_SYNC_INTERVAL: i64 = 5;
 
 impl Inner {
     /// `gettime`: the cached time of this turn, else the monotonic clock.
+    #[inline(always)]
     pub(crate) fn gettime(&mut self) -> timeval {
         if self.tv_cache.tv_sec != 0 {
             return self.tv_cache;
         }
-        let tp = monotonic(self.precise);
+        self.gettime_clock()
+    }
+
+    /// [`Inner::gettime`] without a cached time: the clock, and every
+    /// `CLOCK_SYNC_INTERVAL` seconds the wall-clock offset.
+    #[inline]
+    fn gettime_clock(&mut self) -> timeval {
+        let tp = monotonic_clock(self.clock);
         if self.last_updated_clock_diff + CLOCK_SYNC_INTERVAL < tp.tv_sec {
             let wall = wallclock();
             self.tv_clock_diff = tv_sub(&wall, &tp);

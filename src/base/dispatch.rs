@@ -10,7 +10,6 @@ use super::event::*;
 use super::timer::*;
 use super::{
     thread, DelMode, Event, EventBase, Inner, EVLOOP_NONBLOCK, EVLOOP_NO_EXIT_ON_EMPTY, EVLOOP_ONCE, TOKEN_SIGNAL,
-    TOKEN_WAKER,
 };
 
 const MAX_EPOLL_TIMEOUT_MSEC: i64 = 35 * 60 * 1000;
@@ -18,14 +17,10 @@ const MAX_EPOLL_TIMEOUT_MSEC: i64 = 35 * 60 * 1000;
 impl Inner {
     /// `timeout_next` as `epoll_wait`'s timeout: milliseconds until the first timer (rounded
     /// up, capped like libevent's epoll backend), or -1 when there is none.
+    #[inline(always)]
     pub(super) fn timeout_next_msec(&mut self) -> c_int {
-        let top = self.timeheap.top();
-        if top.is_null() {
-            return -1;
-        }
+        let Some(t) = self.timeheap.top_deadline() else { return -1 };
         let now = self.gettime();
-        // SAFETY: heap members are live.
-        let t = unsafe { (*top).ev_timeout };
         if !tv_gt(&t, &now) {
             return 0;
         }
@@ -38,25 +33,26 @@ impl Inner {
     }
 
     /// `timeout_process`: activates every event whose deadline passed.
-    #[inline]
+    #[inline(always)]
     pub(super) fn timeout_process(&mut self) {
-        if !self.timeheap.is_empty() {
-            self.timeout_process_heap();
+        if let Some(t) = self.timeheap.top_deadline() {
+            let now = self.gettime();
+            if !tv_gt(&t, &now) {
+                self.timeout_process_heap(now);
+            }
         }
     }
 
-    fn timeout_process_heap(&mut self) {
-        let now = self.gettime();
-        loop {
-            let ev = self.timeheap.top();
-            if ev.is_null() {
+    /// The expired part of `timeout_process` (the first deadline is not after `now`).
+    #[inline(never)]
+    fn timeout_process_heap(&mut self, now: timeval) {
+        while let Some(t) = self.timeheap.top_deadline() {
+            if tv_gt(&t, &now) {
                 break;
             }
+            let ev = self.timeheap.top();
             // SAFETY: heap members are live.
             unsafe {
-                if tv_gt(&(*ev).ev_timeout, &now) {
-                    break;
-                }
                 let _ = self.del_nolock(ev, DelMode::NoBlock);
                 self.active_nolock(ev, EV_TIMEOUT as c_int, 1);
             }
@@ -69,16 +65,46 @@ impl Inner {
 /// # Safety
 /// `b` is a live base; callbacks may re-enter the API but must not free it.
 pub(crate) unsafe fn base_loop(b: &EventBase, flags: c_int) -> c_int {
-    b.acquire();
+    // The loop is compiled twice: without a lock (threading was off when the base was made,
+    // the usual case) its lock operations and the waiters' bookkeeping vanish.
+    if b.locked {
+        // SAFETY: forwarded.
+        unsafe { base_loop_impl::<true>(b, flags) }
+    } else {
+        // SAFETY: forwarded.
+        unsafe { base_loop_impl::<false>(b, flags) }
+    }
+}
+
+/// Takes the base lock if the base has one (`L`: it does).
+#[inline(always)]
+fn acquire<const L: bool>(b: &EventBase) {
+    if L {
+        if let Some(l) = &b.lock {
+            l.lock();
+        }
+    }
+}
+
+/// Releases the base lock if the base has one.
+#[inline(always)]
+fn release<const L: bool>(b: &EventBase) {
+    if L {
+        if let Some(l) = &b.lock {
+            l.unlock();
+        }
+    }
+}
+
+/// [`base_loop`] for a base with (`L`) or without a lock.
+#[inline(always)]
+unsafe fn base_loop_impl<const L: bool>(b: &EventBase, flags: c_int) -> c_int {
+    acquire::<L>(b);
     {
         // SAFETY: lock held.
         let i = unsafe { b.inner() };
         if i.running_loop {
-            crate::ev_warn!(
-                "event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once."
-            );
-            b.release();
-            return -1;
+            return reentrant::<L>(b);
         }
         i.running_loop = true;
         i.clear_time_cache();
@@ -109,7 +135,7 @@ pub(crate) unsafe fn base_loop(b: &EventBase, flags: c_int) -> c_int {
         }
         i.clear_time_cache();
         // SAFETY: lock held on entry and exit.
-        if unsafe { dispatch(b, timeout) } < 0 {
+        if unsafe { dispatch::<L>(b, timeout) } < 0 {
             retval = -1;
             break;
         }
@@ -119,7 +145,7 @@ pub(crate) unsafe fn base_loop(b: &EventBase, flags: c_int) -> c_int {
         i.timeout_process();
         if i.n_active() > 0 {
             // SAFETY: lock held.
-            let n = unsafe { process_active(b) };
+            let n = unsafe { process_active::<L>(b) };
             // SAFETY: lock held again.
             let i = unsafe { b.inner() };
             if flags & EVLOOP_ONCE != 0 && i.n_active() == 0 && n != 0 {
@@ -133,16 +159,108 @@ pub(crate) unsafe fn base_loop(b: &EventBase, flags: c_int) -> c_int {
     let i = unsafe { b.inner() };
     i.clear_time_cache();
     i.running_loop = false;
-    b.release();
+    release::<L>(b);
     retval
+}
+
+/// A loop started from inside the base's own loop: libevent's warning, -1.
+#[cold]
+#[inline(never)]
+fn reentrant<const L: bool>(b: &EventBase) -> c_int {
+    crate::ev_warn!(
+        "event_base_loop: reentrant invocation.  Only one event_base_loop can run on each event_base at once."
+    );
+    release::<L>(b);
+    -1
 }
 
 /// One poll: waits (lock released) and activates what became ready. `timeout` is
 /// `epoll_wait`'s (ms, -1 = none).
-#[inline]
-unsafe fn dispatch(b: &EventBase, mut timeout: c_int) -> c_int {
+#[inline(always)]
+unsafe fn dispatch<const L: bool>(b: &EventBase, mut timeout: c_int) -> c_int {
     // SAFETY: lock held.
     let i = unsafe { b.inner() };
+    if i.poller.special {
+        timeout = match before_poll(i, timeout) {
+            Some(t) => t,
+            None => return -1,
+        };
+    }
+    let p = &mut i.poller;
+    let epfd = p.epfd;
+    let buf = p.buf;
+    // SAFETY: only the loop thread uses `buf` (a separate allocation of `cap` entries).
+    let (cap, events) = unsafe { ((*buf).len(), (*buf).as_mut_ptr()) };
+    release::<L>(b);
+    // SAFETY: only the loop thread uses `buf`; it holds `cap` entries.
+    let n = unsafe { libc::epoll_wait(epfd, events, cap as c_int, timeout) };
+    acquire::<L>(b);
+    // SAFETY: lock held again.
+    let i = unsafe { b.inner() };
+    i.is_notify_pending = false;
+    if n < 0 {
+        return poll_failed();
+    }
+    let n = n as usize;
+    let et_mark = i.poller.et_mark;
+    for k in 0..n {
+        // SAFETY: the kernel filled `n <= cap` entries; nobody else touches `buf`.
+        let e = unsafe { *events.add(k) };
+        let data = e.u64 as usize;
+        if data >= TOKEN_SIGNAL {
+            if data == TOKEN_SIGNAL {
+                let cb: *mut event_callback = &mut *i.sig_evcb;
+                // SAFETY: our own internal callback.
+                unsafe { i.callback_activate_nolock(cb) };
+            }
+            // (TOKEN_WAKER: nothing to do; the wake-up was the point.)
+            continue;
+        }
+        let what = i.poller.readiness(e.events);
+        if what == 0 {
+            continue;
+        }
+        let fd = data as c_int;
+        let sp = i.poller.fds.slot_ptr(data);
+        if sp.is_null() {
+            continue;
+        }
+        // SAFETY: fd's live slot (slots never move); no other reference to it is alive.
+        let s = unsafe { &mut *sp };
+        if s.is_own_only() {
+            i.poller.own_report_slot(fd, s, what, e.events);
+        }
+        let head = s.head;
+        // SAFETY: lock held; `head` starts fd's list of live events; this is the loop thread
+        // and no callback runs before the queues are processed.
+        unsafe { i.io_active_list_in_loop(head, what | et_mark) };
+    }
+    if i.poller.special {
+        emulated_readiness(i);
+    }
+    if n == cap {
+        i.poller.grow_buffer();
+    }
+    0
+}
+
+/// `epoll_wait` failed: `EINTR` is an empty turn, anything else libevent's warning and -1.
+#[cold]
+fn poll_failed() -> c_int {
+    let err = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+    if err != libc::EINTR {
+        crate::ev_warn!("epoll_wait: {}", crate::log::errno_text(err));
+        return -1;
+    }
+    0
+}
+
+/// What a turn does before `epoll_wait` beyond plain epoll ([`Poller::special`]): fds epoll
+/// refused (the poll must not sleep), the emulated methods' closed-fd check, and own-I/O
+/// fds still ready, which fire again first (where a level-triggered kernel re-queues the
+/// fds it reported last turn). The timeout to poll with, or None when the dispatch fails.
+#[inline(never)]
+fn before_poll(i: &mut Inner, mut timeout: c_int) -> Option<c_int> {
     let p = &mut i.poller;
     if !p.refused.is_empty() {
         timeout = 0;
@@ -151,13 +269,10 @@ unsafe fn dispatch(b: &EventBase, mut timeout: c_int) -> c_int {
         if p.no_closed {
             // libevent's select backend: select() fails on a closed fd.
             crate::ev_warn!("select: {}", crate::log::errno_text(libc::EBADF));
-            return -1;
+            return None;
         }
         timeout = 0;
     }
-    // Own-I/O fds still ready for what they wait for fire again this turn, first (where a
-    // level-triggered kernel re-queues the fds it reported last turn), and the poll must
-    // not sleep.
     if !p.ready.is_empty() {
         let mut now = std::mem::take(&mut p.ready_now);
         if p.take_ready(&mut now) > 0 {
@@ -168,61 +283,12 @@ unsafe fn dispatch(b: &EventBase, mut timeout: c_int) -> c_int {
         }
         i.poller.ready_now = now;
     }
-    let p = &mut i.poller;
-    let epfd = p.epfd;
-    let buf = p.buf;
-    // SAFETY: only the loop thread uses `buf`.
-    let cap = unsafe { (*buf).len() };
-    b.release();
-    // SAFETY: only the loop thread uses `buf`; it is a separate allocation of `cap` entries.
-    let n = unsafe { libc::epoll_wait(epfd, (*buf).as_mut_ptr(), cap as c_int, timeout) };
-    b.acquire();
-    // SAFETY: lock held again.
-    let i = unsafe { b.inner() };
-    i.is_notify_pending = false;
-    if n < 0 {
-        let err = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
-        if err != libc::EINTR {
-            crate::ev_warn!("epoll_wait: {}", crate::log::errno_text(err));
-            return -1;
-        }
-        return 0;
-    }
-    let n = n as usize;
-    // libevent's epoll backend marks its results EV_ET (only events that asked for EV_ET
-    // are ever affected); its poll and select backends do not.
-    let et_mark = if i.poller.poll_semantics { 0 } else { EV_ET };
-    for k in 0..n {
-        // SAFETY: the kernel filled `n <= cap` entries; nobody else touches `buf`.
-        let e = unsafe { *(*buf).as_ptr().add(k) };
-        match e.u64 as usize {
-            TOKEN_WAKER => {}
-            TOKEN_SIGNAL => {
-                let cb: *mut event_callback = &mut *i.sig_evcb;
-                // SAFETY: our own internal callback.
-                unsafe { i.callback_activate_nolock(cb) };
-            }
-            fd => {
-                let what = i.poller.readiness(e.events);
-                if what != 0 {
-                    i.poller.own_report(fd as c_int, what, e.events);
-                    i.io_active_inline(fd as c_int, what | et_mark);
-                }
-            }
-        }
-    }
-    if !i.poller.nval.is_empty() || !i.poller.refused.is_empty() {
-        emulated_readiness(i);
-    }
-    if n == cap {
-        i.poller.grow_buffer();
-    }
-    0
+    Some(timeout)
 }
 
 /// What the emulated backends report beyond epoll's results: closed fds under "poll"
 /// (`POLLNVAL`) and the fds epoll refused (always ready).
-#[cold]
+#[inline(never)]
 fn emulated_readiness(i: &mut Inner) {
     for k in 0..i.poller.nval.len() {
         // libevent's poll backend: POLLNVAL counts as readable and writable.
@@ -238,7 +304,40 @@ fn emulated_readiness(i: &mut Inner) {
 
 /// `event_process_active`.
 #[inline(always)]
-unsafe fn process_active(b: &EventBase) -> c_int {
+unsafe fn process_active<const L: bool>(b: &EventBase) -> c_int {
+    // SAFETY: lock held.
+    let i = unsafe { b.inner() };
+    if i.limit_callbacks_after_prio != c_int::MAX {
+        // (Set only with a callback or time limit: see `event_config_set_max_dispatch_interval`.)
+        // SAFETY: forwarded.
+        return unsafe { process_active_limited::<L>(b) };
+    }
+    let mut c = 0;
+    let mut q = 0;
+    loop {
+        // SAFETY: lock held (re-derived each time: callbacks ran in between, and may even
+        // have changed the number of priorities).
+        let i = unsafe { b.inner() };
+        let Some(aq) = i.activequeues.get(q) else { break };
+        if !aq.head.is_null() {
+            i.event_running_priority = q as c_int;
+            // SAFETY: lock held.
+            c = unsafe { process_single_queue::<L, false>(b, q, c_int::MAX, None) };
+            if c != 0 {
+                break;
+            }
+        }
+        q += 1;
+    }
+    // SAFETY: lock held.
+    unsafe { b.inner() }.event_running_priority = -1;
+    c
+}
+
+/// [`process_active`] with `max_dispatch_callbacks`/`max_dispatch_interval` limits on the
+/// priorities from `limit_callbacks_after_prio` on.
+#[inline(never)]
+unsafe fn process_active_limited<const L: bool>(b: &EventBase) -> c_int {
     // SAFETY: lock held.
     let i = unsafe { b.inner() };
     let endtime = match i.max_dispatch_time {
@@ -265,9 +364,9 @@ unsafe fn process_active(b: &EventBase) -> c_int {
         // SAFETY: lock held.
         c = unsafe {
             if (q as c_int) < limit_after {
-                process_single_queue(b, q, c_int::MAX, None)
+                process_single_queue::<L, false>(b, q, c_int::MAX, None)
             } else {
-                process_single_queue(b, q, maxcb, endtime)
+                process_single_queue::<L, true>(b, q, maxcb, endtime)
             }
         };
         if c != 0 {
@@ -280,9 +379,15 @@ unsafe fn process_active(b: &EventBase) -> c_int {
 }
 
 /// `event_process_active_single_queue`: runs queue `q` in FIFO order, releasing the lock
-/// around each callback. -1 when a break was requested.
+/// around each callback. -1 when a break was requested. `LIMITED`: `max` and `endtime`
+/// apply (else they are `INT_MAX` and none).
 #[inline(always)]
-unsafe fn process_single_queue(b: &EventBase, q: usize, max: c_int, endtime: Option<timeval>) -> c_int {
+unsafe fn process_single_queue<const L: bool, const LIMITED: bool>(
+    b: &EventBase,
+    q: usize,
+    max: c_int,
+    endtime: Option<timeval>,
+) -> c_int {
     let mut count = 0;
     loop {
         // SAFETY: lock held; this borrow ends before the callback is invoked.
@@ -292,7 +397,7 @@ unsafe fn process_single_queue(b: &EventBase, q: usize, max: c_int, endtime: Opt
         if evcb.is_null() {
             break;
         }
-        // SAFETY: `evcb` is a live queued callback; we hold the lock.
+        // SAFETY: `evcb` is a live queued callback (the head of queue `q`); we hold the lock.
         unsafe {
             let flags = (*evcb).evcb_flags;
             if flags & EVLIST_INTERNAL == 0 {
@@ -300,32 +405,40 @@ unsafe fn process_single_queue(b: &EventBase, q: usize, max: c_int, endtime: Opt
             }
             let closure = (*evcb).evcb_closure;
             if flags & EVLIST_INIT == 0 {
-                i.queue_remove_active(evcb);
+                i.queue_pop_active(q, evcb);
                 i.current_event = evcb;
-                i.current_event_waiters = 0;
+                if L {
+                    i.current_event_waiters = 0;
+                }
                 run_callback_closure(b, evcb, closure);
             } else {
                 let ev = cb_to_event(evcb);
                 if (*ev).ev_events & EV_PERSIST != 0 || flags & EVLIST_FINALIZING != 0 {
-                    i.queue_remove_active(evcb);
+                    i.queue_pop_active(q, evcb);
                 } else {
-                    let _ = i.del_nolock(ev, DelMode::NoBlock);
+                    let _ = i.del_nolock_inline(ev, DelMode::NoBlock);
                 }
                 i.current_event = evcb;
-                i.current_event_waiters = 0;
+                if L {
+                    i.current_event_waiters = 0;
+                }
                 if closure == EV_CLOSURE_EVENT_PERSIST {
                     // (Tested first: the common case.)
-                    persist_closure(b, ev);
+                    persist_closure::<L>(b, ev);
+                } else if closure == EV_CLOSURE_EVENT {
+                    call_event::<L>(b, ev);
                 } else {
                     run_event_closure(b, evcb, ev, closure);
                 }
             }
         }
-        b.acquire();
+        acquire::<L>(b);
         // SAFETY: lock held again; fresh borrow after the callback.
         let i = unsafe { b.inner() };
         i.current_event = ptr::null_mut();
-        if i.current_event_waiters > 0 {
+        // Without a lock no thread can be waiting for the callback (`event_del` waits only
+        // on a base with a lock and a condition).
+        if L && i.current_event_waiters > 0 {
             i.current_event_waiters = 0;
             if let Some(c) = &b.cond {
                 c.broadcast();
@@ -334,15 +447,17 @@ unsafe fn process_single_queue(b: &EventBase, q: usize, max: c_int, endtime: Opt
         if i.event_break {
             return -1;
         }
-        if count >= max {
-            return count;
-        }
-        if count > 0 {
-            if let Some(end) = endtime {
-                i.update_time_cache();
-                let now = i.gettime();
-                if !tv_gt(&end, &now) {
-                    return count;
+        if LIMITED {
+            if count >= max {
+                return count;
+            }
+            if count > 0 {
+                if let Some(end) = endtime {
+                    i.update_time_cache();
+                    let now = i.gettime();
+                    if !tv_gt(&end, &now) {
+                        return count;
+                    }
                 }
             }
         }
@@ -353,8 +468,26 @@ unsafe fn process_single_queue(b: &EventBase, q: usize, max: c_int, endtime: Opt
     count
 }
 
-/// The closures of events other than persistent ones. Returns with the lock released.
-#[inline]
+/// `EV_CLOSURE_EVENT`: the callback, once, lock released. Returns with the lock released.
+///
+/// # Safety
+/// Lock held; `ev` was just dequeued and is live until its callback runs.
+#[inline(always)]
+unsafe fn call_event<const L: bool>(b: &EventBase, ev: *mut Event) {
+    // SAFETY: per the caller.
+    unsafe {
+        let cb = (*ev).callback();
+        let (fd, res, arg) = ((*ev).ev_fd, (*ev).ev_res, (*ev).ev_evcallback.evcb_arg);
+        release::<L>(b);
+        if let Some(f) = cb {
+            f(fd, res, arg);
+        }
+    }
+}
+
+/// The closures of events other than plain and persistent ones. Returns with the lock
+/// released.
+#[inline(never)]
 unsafe fn run_event_closure(b: &EventBase, evcb: *mut event_callback, ev: *mut Event, closure: u8) {
     // SAFETY: lock held; `ev` was just dequeued and is live until its callback runs.
     unsafe {
@@ -429,7 +562,7 @@ unsafe fn run_event_finalizer(b: &EventBase, ev: *mut Event, closure: u8) {
 /// `event_persist_closure`: re-arm the timeout relative to the last scheduled run, then
 /// call. Returns with the lock released.
 #[inline(always)]
-unsafe fn persist_closure(b: &EventBase, ev: *mut Event) {
+unsafe fn persist_closure<const L: bool>(b: &EventBase, ev: *mut Event) {
     // SAFETY: lock held; `ev` live (it was just dequeued).
     unsafe {
         if tv_isset(&(*ev).io_timeout()) {
@@ -437,7 +570,7 @@ unsafe fn persist_closure(b: &EventBase, ev: *mut Event) {
         }
         let cb = (*ev).callback();
         let (fd, res, arg) = ((*ev).ev_fd, (*ev).ev_res, (*ev).ev_evcallback.evcb_arg);
-        b.release();
+        release::<L>(b);
         if let Some(f) = cb {
             f(fd, res, arg);
         }
@@ -445,6 +578,7 @@ unsafe fn persist_closure(b: &EventBase, ev: *mut Event) {
 }
 
 /// The timeout part of `event_persist_closure`.
+#[inline(never)]
 unsafe fn rearm_persist_timeout(i: &mut Inner, ev: *mut Event) {
     // SAFETY: lock held; `ev` live.
     unsafe {
@@ -472,7 +606,7 @@ unsafe fn rearm_persist_timeout(i: &mut Inner, ev: *mut Event) {
             run_at = tv_add(&now, &delay);
         }
         run_at.tv_usec |= usec_mask;
-        i.add_nolock(ev, Some(&run_at), true);
+        i.add_nolock_inline(ev, Some(&run_at), true);
     }
 }
 

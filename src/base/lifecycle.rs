@@ -113,7 +113,7 @@ impl EventBase {
             tv_cache: tv_zero(),
             tv_clock_diff: tv_zero(),
             last_updated_clock_diff: 0,
-            precise,
+            clock: monotonic_clock_id(precise),
             flags,
             method,
             running_loop: false,

@@ -109,7 +109,8 @@ pub(crate) struct Inner {
     tv_cache: timeval,
     tv_clock_diff: timeval,
     last_updated_clock_diff: i64,
-    precise: bool,
+    /// The clock `gettime` reads: libevent's coarse monotonic clock, or the precise one.
+    clock: libc::clockid_t,
     flags: c_int,
     pub(crate) method: &'static Method,
     running_loop: bool,

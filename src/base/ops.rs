@@ -18,6 +18,7 @@ impl EventBase {
     ///
     /// # Safety
     /// `ev` is a live event assigned to this base.
+    #[inline(always)]
     pub(crate) unsafe fn add(&self, ev: *mut Event, tv: Option<&timeval>) -> c_int {
         self.acquire();
         // SAFETY: lock held.
@@ -29,7 +30,7 @@ impl EventBase {
             self.wait_current();
         }
         // SAFETY: lock held; `ev` live.
-        let r = unsafe { self.inner().add_nolock(ev, tv, false) };
+        let r = unsafe { self.inner().add_nolock_inline(ev, tv, false) };
         self.release();
         r
     }
@@ -78,10 +79,11 @@ impl EventBase {
     ///
     /// # Safety
     /// `ev` is a live event assigned to this base.
+    #[inline(always)]
     pub(crate) unsafe fn del(&self, ev: *mut Event, mode: DelMode) -> c_int {
         self.acquire();
         // SAFETY: lock held; `ev` live.
-        let (r, wait) = unsafe { self.inner().del_nolock(ev, mode) };
+        let (r, wait) = unsafe { self.inner().del_nolock_inline(ev, mode) };
         if wait {
             // SAFETY: lock held.
             unsafe { self.inner() }.current_event_waiters += 1;
@@ -115,8 +117,41 @@ impl Inner {
     ///
     /// # Safety
     /// Lock held; `ev` is a live event of this base.
+    #[inline(never)]
     pub(crate) unsafe fn add_nolock(&mut self, ev: *mut Event, tv: Option<&timeval>, absolute: bool) -> c_int {
+        // SAFETY: forwarded.
+        unsafe { self.add_nolock_inline(ev, tv, absolute) }
+    }
+
+    /// [`Inner::add_nolock`], inlined into `event_add`.
+    ///
+    /// # Safety
+    /// As `add_nolock`.
+    #[inline(always)]
+    pub(super) unsafe fn add_nolock_inline(&mut self, ev: *mut Event, tv: Option<&timeval>, absolute: bool) -> c_int {
+        if thread::debug_mode_on() {
+            // SAFETY: forwarded.
+            return unsafe { self.add_nolock_debug(ev, tv, absolute) };
+        }
+        // SAFETY: forwarded.
+        unsafe { self.add_impl::<false>(ev, tv, absolute) }
+    }
+
+    /// [`Inner::add_nolock`] in debug mode: the event must be set up, and the registry
+    /// learns that it is added.
+    #[cold]
+    #[inline(never)]
+    unsafe fn add_nolock_debug(&mut self, ev: *mut Event, tv: Option<&timeval>, absolute: bool) -> c_int {
         thread::debug_assert_is_setup(ev, "event_add");
+        // SAFETY: forwarded.
+        let r = unsafe { self.add_impl::<true>(ev, tv, absolute) };
+        thread::debug_note_add(ev);
+        r
+    }
+
+    /// The body of `event_add_nolock_`; `DEBUG`: debug mode is on.
+    #[inline(always)]
+    unsafe fn add_impl<const DEBUG: bool>(&mut self, ev: *mut Event, tv: Option<&timeval>, absolute: bool) -> c_int {
         // SAFETY: `ev` is live per the caller and we hold the lock.
         unsafe {
             let flags = (*ev).flags();
@@ -130,7 +165,7 @@ impl Inner {
                 && flags & (EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) == 0
             {
                 if events & (EV_READ | EV_WRITE | EV_CLOSED) != 0 {
-                    res = match self.poller.add(ev) {
+                    res = match self.poller.add::<DEBUG>(ev) {
                         Ok(Change::Changed) => 1,
                         Ok(Change::Same) => 0,
                         Err(()) => -1,
@@ -139,7 +174,9 @@ impl Inner {
                     res = self.signal_add(ev);
                 }
                 if res != -1 {
-                    self.queue_insert_inserted(ev);
+                    // (Not inserted: checked above.)
+                    self.incr_count((*ev).flags());
+                    (*ev).ev_evcallback.evcb_flags |= EVLIST_INSERTED;
                 }
                 if res == 1 {
                     notify = true;
@@ -148,58 +185,73 @@ impl Inner {
             }
             if res != -1 {
                 if let Some(tv) = tv {
-                    if (*ev).ev_evcallback.evcb_closure == EV_CLOSURE_EVENT_PERSIST && !absolute {
-                        (*ev).set_io_timeout(*tv);
-                    }
-                    if (*ev).flags() & EVLIST_TIMEOUT != 0 {
-                        self.queue_remove_timeout(ev);
-                    }
-                    // Active because of a timeout: rescheduling cancels that run.
-                    if (*ev).flags() & EVLIST_ACTIVE != 0 && (*ev).ev_res & EV_TIMEOUT != 0 {
-                        if events & EV_SIGNAL != 0 {
-                            let s = (*ev).ev_.ev_signal;
-                            if s.ev_ncalls != 0 && !s.ev_pncalls.is_null() {
-                                *s.ev_pncalls = 0;
-                            }
-                        }
-                        self.queue_remove_active(event_to_cb(ev));
-                    }
-                    let now = self.gettime();
-                    let ncommon = self.common_timeouts.len();
-                    let common = is_common_timeout(tv, ncommon);
-                    if absolute {
-                        (*ev).ev_timeout = *tv;
-                    } else if common {
-                        let tmp = timeval { tv_sec: tv.tv_sec, tv_usec: tv.tv_usec & MICROSECONDS_MASK };
-                        let mut t = tv_add(&now, &tmp);
-                        t.tv_usec |= tv.tv_usec & !MICROSECONDS_MASK;
-                        (*ev).ev_timeout = t;
-                    } else {
-                        (*ev).ev_timeout = tv_add(&now, tv);
-                    }
-                    self.queue_insert_timeout(ev);
-                    if common {
-                        let idx = common_timeout_idx(&(*ev).ev_timeout);
-                        let ctl: *mut CommonTimeout = &mut *self.common_timeouts[idx];
-                        if (*ctl).head == ev {
-                            self.common_timeout_schedule(ctl, ev);
-                        }
-                    } else if (*ev).heap_idx() == 0 {
-                        notify = true;
-                    } else if self.need_notify() {
-                        // (Only looked at when a notification could be sent.)
-                        let top = self.timeheap.top();
-                        if !top.is_null() && tv_gt(&now, &(*top).ev_timeout) {
-                            notify = true;
-                        }
-                    }
+                    notify |= self.add_timeout(ev, events, tv, absolute);
                 }
             }
             if res != -1 && notify && self.need_notify() {
                 self.notify();
             }
-            thread::debug_note_add(ev);
             res
+        }
+    }
+
+    /// The timeout part of `event_add_nolock_`: (re)schedules `ev` at `tv` (relative, or
+    /// absolute). True if a loop waiting in another thread must re-compute its timeout.
+    ///
+    /// # Safety
+    /// Lock held; `ev` is a live event of this base with `ev_events` = `events`.
+    #[inline(always)]
+    unsafe fn add_timeout(&mut self, ev: *mut Event, events: c_short, tv: &timeval, absolute: bool) -> bool {
+        // SAFETY: per the caller.
+        unsafe {
+            if (*ev).ev_evcallback.evcb_closure == EV_CLOSURE_EVENT_PERSIST && !absolute {
+                (*ev).set_io_timeout(*tv);
+            }
+            let flags = (*ev).flags();
+            if flags & EVLIST_TIMEOUT != 0 {
+                self.queue_remove_timeout(ev);
+            }
+            // Active because of a timeout: rescheduling cancels that run.
+            if flags & EVLIST_ACTIVE != 0 && (*ev).ev_res & EV_TIMEOUT != 0 {
+                if events & EV_SIGNAL != 0 {
+                    let s = (*ev).ev_.ev_signal;
+                    if s.ev_ncalls != 0 && !s.ev_pncalls.is_null() {
+                        *s.ev_pncalls = 0;
+                    }
+                }
+                self.queue_remove_active(event_to_cb(ev));
+            }
+            let now = self.gettime();
+            let ncommon = self.common_timeouts.len();
+            let common = is_common_timeout(tv, ncommon);
+            if absolute {
+                (*ev).ev_timeout = *tv;
+            } else if common {
+                let tmp = timeval { tv_sec: tv.tv_sec, tv_usec: tv.tv_usec & MICROSECONDS_MASK };
+                let mut t = tv_add(&now, &tmp);
+                t.tv_usec |= tv.tv_usec & !MICROSECONDS_MASK;
+                (*ev).ev_timeout = t;
+            } else {
+                (*ev).ev_timeout = tv_add(&now, tv);
+            }
+            // (`ev` is on no timeout list now.)
+            self.queue_insert_timeout_unchecked(ev);
+            if common {
+                let idx = common_timeout_idx(&(*ev).ev_timeout);
+                let ctl: *mut CommonTimeout = &mut *self.common_timeouts[idx];
+                if (*ctl).head == ev {
+                    self.common_timeout_schedule(ctl, ev);
+                }
+                false
+            } else if (*ev).heap_idx() == 0 {
+                true
+            } else if self.need_notify() {
+                // (Only looked at when a notification could be sent.)
+                let top = self.timeheap.top();
+                !top.is_null() && tv_gt(&now, &(*top).ev_timeout)
+            } else {
+                false
+            }
         }
     }
 
@@ -208,7 +260,18 @@ impl Inner {
     ///
     /// # Safety
     /// Lock held; `ev` is a live event.
+    #[inline(never)]
     pub(crate) unsafe fn del_nolock(&mut self, ev: *mut Event, mode: DelMode) -> (c_int, bool) {
+        // SAFETY: forwarded.
+        unsafe { self.del_nolock_inline(ev, mode) }
+    }
+
+    /// [`Inner::del_nolock`], inlined into `event_del` and the loop.
+    ///
+    /// # Safety
+    /// As `del_nolock`.
+    #[inline(always)]
+    pub(super) unsafe fn del_nolock_inline(&mut self, ev: *mut Event, mode: DelMode) -> (c_int, bool) {
         // SAFETY: `ev` is live per the caller and we hold the lock.
         unsafe {
             if (*ev).ev_base.is_null() {
@@ -242,14 +305,11 @@ impl Inner {
                 } else {
                     self.signal_del(ev)
                 };
-                if changed {
-                    notify = true;
-                }
-                if !self.haveevents() && self.n_active() == 0 {
-                    notify = true;
-                }
+                // (Whether a loop in another thread must re-poll: only worked out when one
+                // could be told.)
+                notify = self.need_notify() && (changed || (!self.haveevents() && self.n_active() == 0));
             }
-            if notify && self.need_notify() {
+            if notify {
                 self.notify();
             }
             thread::debug_note_del(ev);
@@ -426,14 +486,37 @@ impl Inner {
     /// `evmap_io_active_`.
     #[inline]
     pub(crate) fn io_active(&mut self, fd: c_int, what: c_short) {
-        self.io_active_inline(fd, what)
+        let Some(slot) = self.poller.slot_ref(fd) else { return };
+        let head = slot.head;
+        // SAFETY: lock held; `head` starts fd's list of live events.
+        unsafe { self.io_active_list(head, what) }
     }
 
-    /// [`Inner::io_active`], inlined into the loop.
+    /// [`Inner::io_active`] from the fd's list head (the loop has the slot already).
+    ///
+    /// # Safety
+    /// Lock held; `ev` is NULL or the first of an fd list of live events.
     #[inline(always)]
-    pub(super) fn io_active_inline(&mut self, fd: c_int, what: c_short) {
-        let Some(slot) = self.poller.slot_ref(fd) else { return };
-        let mut ev = slot.head;
+    pub(super) unsafe fn io_active_list(&mut self, ev: *mut Event, what: c_short) {
+        // SAFETY: forwarded.
+        unsafe { self.io_active_list_impl::<false>(ev, what) }
+    }
+
+    /// [`Inner::io_active_list`] from the loop's poll, between two passes over the active
+    /// queues: on the loop's own thread (no notification needed) and with no queue running
+    /// (`event_running_priority` is -1, so no `event_continue`).
+    ///
+    /// # Safety
+    /// As `io_active_list`, and called by the loop between its poll and its queue processing.
+    #[inline(always)]
+    pub(super) unsafe fn io_active_list_in_loop(&mut self, ev: *mut Event, what: c_short) {
+        debug_assert_eq!(self.event_running_priority, -1);
+        // SAFETY: forwarded.
+        unsafe { self.io_active_list_impl::<true>(ev, what) }
+    }
+
+    #[inline(always)]
+    unsafe fn io_active_list_impl<const IN_LOOP: bool>(&mut self, mut ev: *mut Event, what: c_short) {
         let kinds = what & !EV_ET;
         while !ev.is_null() {
             // SAFETY: list members are live.
@@ -441,7 +524,7 @@ impl Inner {
                 let next = (*ev).ev_.ev_io.ev_io_next.le_next;
                 let evs = (*ev).ev_events;
                 if evs & kinds != 0 {
-                    self.activate_io(ev, evs, evs & what);
+                    self.activate_io::<IN_LOOP>(ev, evs, evs & what);
                 }
                 ev = next;
             }
@@ -450,8 +533,9 @@ impl Inner {
 
     /// `event_active_nolock_(ev, res, 1)` for an event on an fd list: inline for the usual
     /// case (not active, not finalizing, not a signal event), else the general path.
+    /// `IN_LOOP`: see [`Inner::io_active_list_in_loop`].
     #[inline(always)]
-    unsafe fn activate_io(&mut self, ev: *mut Event, evs: c_short, res: c_short) {
+    unsafe fn activate_io<const IN_LOOP: bool>(&mut self, ev: *mut Event, evs: c_short, res: c_short) {
         // SAFETY: `ev` is live (on an fd list); lock held.
         unsafe {
             let f = (*ev).flags();
@@ -459,12 +543,12 @@ impl Inner {
                 return self.active_nolock(ev, res as c_int, 1);
             }
             (*ev).ev_res = res;
-            if ((*ev).ev_evcallback.evcb_pri as c_int) < self.event_running_priority {
+            if !IN_LOOP && ((*ev).ev_evcallback.evcb_pri as c_int) < self.event_running_priority {
                 self.event_continue = true;
             }
             self.push_active(event_to_cb(ev), f);
         }
-        if self.need_notify() {
+        if !IN_LOOP && self.need_notify() {
             self.notify();
         }
     }

@@ -43,6 +43,8 @@ use super::event::*;
 /// Data words of the internal registrations (fds use their own number).
 pub(crate) const TOKEN_WAKER: usize = usize::MAX;
 pub(crate) const TOKEN_SIGNAL: usize = usize::MAX - 1;
+// The loop tells fds from tokens with one comparison.
+const _: () = assert!(TOKEN_WAKER > TOKEN_SIGNAL);
 
 const INITIAL_NEVENT: usize = 32;
 /// fds from here on are checked with `F_GETFD` before the fd table grows for them.
@@ -110,6 +112,13 @@ impl FdSlot {
         self.state & ST_REFUSED != 0
     }
 
+    /// Every event on the fd is an own-I/O one (`ST_OWN_ONLY`): the poller tracks its
+    /// readiness.
+    #[inline(always)]
+    pub(crate) fn is_own_only(&self) -> bool {
+        self.state & ST_OWN_ONLY != 0
+    }
+
     /// Registered with epoll (not refused, some events).
     #[inline]
     pub(crate) fn is_registered(&self) -> bool {
@@ -130,27 +139,50 @@ type FdPage = [FdSlot; PAGE_SLOTS];
 /// an event. Memory follows the fds in use (libevent's flat map costs 8 bytes for every fd
 /// up to the highest, plus 16 bytes per fd with events); growing never copies slots, and
 /// the list heads never move.
+///
+/// The pages are raw allocations (null = not allocated) owned by the table and freed when
+/// it drops: a slot's address stays valid, and may be kept as a raw pointer across other
+/// uses of the table (the add/del/dispatch paths look a slot up once), for the table's
+/// whole life.
 #[derive(Default)]
 pub(crate) struct FdTable {
-    pages: Vec<Option<Box<FdPage>>>,
+    pages: Vec<*mut FdPage>,
+}
+
+impl Drop for FdTable {
+    fn drop(&mut self) {
+        for &p in &self.pages {
+            if !p.is_null() {
+                // SAFETY: allocated in `ensure` with this layout, freed once.
+                unsafe { std::alloc::dealloc(p.cast(), std::alloc::Layout::new::<FdPage>()) };
+            }
+        }
+    }
 }
 
 impl FdTable {
+    /// The slot of `fd`, or null if its page does not exist. (Any `usize` is accepted: a
+    /// negative fd cast to `usize` lands far beyond the index.)
+    #[inline(always)]
+    pub(crate) fn slot_ptr(&self, fd: usize) -> *mut FdSlot {
+        match self.pages.get(fd / PAGE_SLOTS) {
+            // SAFETY: a non-null page is a live `FdPage`; the index is below PAGE_SLOTS.
+            Some(&p) if !p.is_null() => unsafe { p.cast::<FdSlot>().add(fd % PAGE_SLOTS) },
+            _ => std::ptr::null_mut(),
+        }
+    }
+
     /// The slot of `fd` if its page exists.
     #[inline]
     pub(crate) fn get(&self, fd: usize) -> Option<&FdSlot> {
-        match self.pages.get(fd / PAGE_SLOTS) {
-            Some(Some(p)) => Some(&p[fd % PAGE_SLOTS]),
-            _ => None,
-        }
+        // SAFETY: slots live as long as the table; shared borrow of `self`.
+        unsafe { self.slot_ptr(fd).as_ref() }
     }
 
     #[inline]
     pub(crate) fn get_mut(&mut self, fd: usize) -> Option<&mut FdSlot> {
-        match self.pages.get_mut(fd / PAGE_SLOTS) {
-            Some(Some(p)) => Some(&mut p[fd % PAGE_SLOTS]),
-            _ => None,
-        }
+        // SAFETY: slots live as long as the table; unique borrow of `self`.
+        unsafe { self.slot_ptr(fd).as_mut() }
     }
 
     /// One past the highest fd the page index covers.
@@ -168,18 +200,16 @@ impl FdTable {
             if self.pages.try_reserve_exact(n - self.pages.len()).is_err() {
                 return false;
             }
-            self.pages.resize_with(n, || None);
+            self.pages.resize(n, std::ptr::null_mut());
         }
-        if self.pages[pi].is_none() {
-            let layout = std::alloc::Layout::new::<FdPage>();
-            // SAFETY: a non-zero-sized layout.
-            let p = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<FdPage>();
+        if self.pages[pi].is_null() {
+            // SAFETY: a non-zero-sized layout; all-zero bits are valid slots (null list
+            // head, zero counts and flags).
+            let p = unsafe { std::alloc::alloc_zeroed(std::alloc::Layout::new::<FdPage>()) }.cast::<FdPage>();
             if p.is_null() {
                 return false;
             }
-            // SAFETY: `p` is a fresh allocation with `FdPage`'s layout, as Box expects, and
-            // all-zero bits are valid slots (null list head, zero counts and flags).
-            self.pages[pi] = Some(unsafe { Box::from_raw(p) });
+            self.pages[pi] = p;
         }
         true
     }
@@ -189,8 +219,9 @@ impl FdTable {
         self.pages
             .iter()
             .enumerate()
-            .filter_map(|(pi, p)| p.as_ref().map(|p| (pi, p)))
-            .flat_map(|(pi, p)| p.iter().enumerate().map(move |(k, s)| (pi * PAGE_SLOTS + k, s)))
+            .filter(|(_, p)| !p.is_null())
+            // SAFETY: non-null pages are live for the table's life.
+            .flat_map(|(pi, &p)| unsafe { &*p }.iter().enumerate().map(move |(k, s)| (pi * PAGE_SLOTS + k, s)))
     }
 
     /// Every slot, mutably, with its fd.
@@ -198,8 +229,12 @@ impl FdTable {
         self.pages
             .iter_mut()
             .enumerate()
-            .filter_map(|(pi, p)| p.as_mut().map(|p| (pi, p)))
-            .flat_map(|(pi, p)| p.iter_mut().enumerate().map(move |(k, s)| (pi * PAGE_SLOTS + k, s)))
+            .filter(|(_, p)| !p.is_null())
+            // SAFETY: non-null pages are live, and each is visited once.
+            .flat_map(|(pi, &mut p)| {
+                // SAFETY: as above.
+                unsafe { &mut *p }.iter_mut().enumerate().map(move |(k, s)| (pi * PAGE_SLOTS + k, s))
+            })
     }
 }
 
@@ -257,6 +292,67 @@ fn own_only_after_del(slot: &mut FdSlot, own: bool) -> (bool, bool) {
     (was, true)
 }
 
+/// Counts `events`' kinds in `slot`. Some(whether a kind went from 0 to 1), or None if a
+/// count would pass libevent's cap (0xffff; the slot is then the caller's to restore).
+#[inline(always)]
+fn count_add(slot: &mut FdSlot, events: c_short) -> Option<bool> {
+    let mut res = false;
+    let mut full = false;
+    if events & EV_READ != 0 {
+        res |= slot.nread == 0;
+        full |= slot.nread == u16::MAX;
+        slot.nread = slot.nread.wrapping_add(1);
+    }
+    if events & EV_WRITE != 0 {
+        res |= slot.nwrite == 0;
+        full |= slot.nwrite == u16::MAX;
+        slot.nwrite = slot.nwrite.wrapping_add(1);
+    }
+    if events & EV_CLOSED != 0 {
+        res |= slot.nclose == 0;
+        full |= slot.nclose == u16::MAX;
+        slot.nclose = slot.nclose.wrapping_add(1);
+    }
+    if full {
+        None
+    } else {
+        Some(res)
+    }
+}
+
+/// libevent counts in ints and refuses a count above 0xffff.
+#[cold]
+fn too_many(fd: RawFd) -> Result<Change, ()> {
+    crate::ev_warn!("Too many events reading or writing on fd {fd}");
+    Err(())
+}
+
+/// `ST_ET` if `events` has `EV_ET`.
+#[inline(always)]
+fn et_state(events: c_short) -> u8 {
+    const _: () = assert!(EV_ET == 0x20 && ST_ET == 1);
+    ((events >> 5) & 1) as u8
+}
+
+/// Links `ev` at the head of its fd's list (libevent's `LIST_INSERT_HEAD`).
+///
+/// # Safety
+/// `ev` is live and on no list; `sp` is its fd's slot.
+#[inline(always)]
+unsafe fn link(ev: *mut event, sp: *mut FdSlot) {
+    // SAFETY: per the caller. `le_prev` holds the previous *element* (NULL for the head).
+    unsafe {
+        let head = (*sp).head;
+        let io = &mut (*ev).ev_.ev_io.ev_io_next;
+        io.le_next = head;
+        io.le_prev = std::ptr::null_mut();
+        if !head.is_null() {
+            (*head).ev_.ev_io.ev_io_next.le_prev = ev.cast();
+        }
+        (*sp).head = ev;
+    }
+}
+
 /// The five epoll result bits libevent's mapping looks at, packed into 0..32.
 #[inline]
 fn epoll_index(what: u32) -> usize {
@@ -276,6 +372,19 @@ static EPOLL_TO_EV: [c_short; 32] = {
         } else {
             (if inb { EV_READ } else { 0 }) | (if out { EV_WRITE } else { 0 }) | (if rdhup { EV_CLOSED } else { 0 })
         };
+        k += 1;
+    }
+    t
+};
+
+/// poll.c's mapping (the emulated "poll"/"select" methods) over the same index:
+/// `POLLHUP`/`POLLERR` make the fd readable and writable; `POLLRDHUP` is `EV_CLOSED`.
+static POLL_TO_EV: [c_short; 32] = {
+    let mut t = [0; 32];
+    let mut k = 0;
+    while k < 32 {
+        // ERR (8) or HUP (16): as IN|OUT (1|4) without them.
+        t[k] = if k & 0x18 != 0 { EPOLL_TO_EV[(k & !0x18) | 0x5] } else { EPOLL_TO_EV[k] };
         k += 1;
     }
     t
@@ -329,6 +438,14 @@ pub(crate) struct Poller {
     kinds: u8,
     /// `REG_ET` if the method has edge-triggering, else 0.
     et: u8,
+    /// Something beyond plain epoll results needs looking at each turn: the emulated
+    /// poll/select methods, fds epoll refused, or own-I/O fds on the ready list. One test on
+    /// the loop's path instead of three (kept by [`Poller::note_special`]).
+    pub(crate) special: bool,
+    /// The method's readiness mapping: libevent's epoll one, or poll.c's.
+    ev_table: &'static [c_short; 32],
+    /// `EV_ET` under epoll, whose backend marks every result so; 0 under poll/select.
+    pub(crate) et_mark: c_short,
 }
 
 impl Drop for Poller {
@@ -366,7 +483,16 @@ impl Poller {
             no_closed: false,
             kinds: REG_IN | REG_OUT | REG_RDHUP,
             et: REG_ET,
+            special: false,
+            ev_table: &EPOLL_TO_EV,
+            et_mark: EV_ET,
         })
+    }
+
+    /// Recomputes [`Poller::special`] after one of its inputs changed.
+    #[inline]
+    fn note_special(&mut self) {
+        self.special = self.poll_semantics || !self.refused.is_empty() || !self.ready.is_empty();
     }
 
     /// The reported method is "poll" (`poll_semantics`) or "select" (also `no_closed`).
@@ -375,13 +501,18 @@ impl Poller {
         self.no_closed = no_closed;
         self.kinds = REG_IN | REG_OUT | if no_closed { 0 } else { REG_RDHUP };
         self.et = if poll_semantics { 0 } else { REG_ET };
+        self.ev_table = if poll_semantics { &POLL_TO_EV } else { &EPOLL_TO_EV };
+        // libevent's epoll backend marks its results EV_ET (only events that asked for EV_ET
+        // are ever affected); its poll and select backends do not.
+        self.et_mark = if poll_semantics { 0 } else { EV_ET };
+        self.note_special();
     }
 
     /// The slot of `fd`, creating it; `None` if that cannot be allocated.
     #[inline]
     pub(crate) fn slot(&mut self, fd: RawFd) -> Option<&mut FdSlot> {
         let i = fd as usize;
-        if self.fds.get(i).is_none() && !self.fds.ensure(i) {
+        if self.fds.slot_ptr(i).is_null() && !self.fds.ensure(i) {
             return None;
         }
         self.fds.get_mut(i)
@@ -399,24 +530,30 @@ impl Poller {
     /// registered for reading and writing, edge-triggered, whatever its owner waits for
     /// right now: its events come and go without `epoll_ctl` (readiness is tracked in the
     /// slot instead; module docs).
-    #[inline]
+    #[inline(always)]
     fn mask_of(&self, s: &FdSlot) -> u8 {
         if s.state & ST_OWN_ONLY != 0 && s.nevents() != 0 {
             // `EPOLLRDHUP` too (under "select" too: this is ours, not the method's): the
             // owner must know when a short read was followed by the peer's EOF.
             return REG_IN | REG_OUT | REG_RDHUP | REG_ET;
         }
-        let kinds = (if s.nread != 0 { REG_IN } else { 0 })
-            | (if s.nwrite != 0 { REG_OUT } else { 0 })
-            | (if s.nclose != 0 { REG_RDHUP } else { 0 });
+        self.plain_mask_of(s)
+    }
+
+    /// [`Poller::mask_of`] for a slot that is not own-I/O-only: libevent's mask.
+    #[inline(always)]
+    fn plain_mask_of(&self, s: &FdSlot) -> u8 {
+        let kinds = ((s.nread != 0) as u8) | (((s.nwrite != 0) as u8) << 1) | (((s.nclose != 0) as u8) << 2);
+        const _: () = assert!(REG_IN == 1 && REG_OUT == 2 && REG_RDHUP == 4);
         let m = kinds & self.kinds;
-        // EPOLLET: libevent's (if the method has it), or always for an own-I/O-only fd.
-        const _: () = assert!(ST_ET << 3 == REG_ET && ST_OWN_ONLY << 1 == REG_ET);
-        let et = (((s.state & ST_ET) << 3) & self.et) | ((s.state & ST_OWN_ONLY) << 1);
+        // EPOLLET: libevent's, if the method has it. (An own-I/O-only fd with events took
+        // `mask_of`'s other branch; without events the mask is 0.)
+        const _: () = assert!(ST_ET << 3 == REG_ET);
+        let et = ((s.state & ST_ET) << 3) & self.et;
         if m != 0 {
             m | et
         } else {
-            m
+            0
         }
     }
 
@@ -433,10 +570,28 @@ impl Poller {
     /// Makes the kernel registration match the slot's counts, with the operation (and the
     /// retries) libevent's `epoll_apply_one_change` uses. Returns whether the registration
     /// changed. On failure the counts are the caller's to roll back.
-    #[inline(always)]
     fn sync(&mut self, fd: RawFd) -> Result<bool, io::Error> {
-        let s = self.fds[fd as usize];
-        let want = self.mask_of(&s);
+        let sp = self.fds.slot_ptr(fd as usize);
+        assert!(!sp.is_null(), "fd slot exists");
+        // SAFETY: `sp` is fd's live slot.
+        unsafe { self.sync_slot::<false>(fd, sp) }
+    }
+
+    /// [`Poller::sync`] with the slot already looked up. `PLAIN`: the fd has no own-I/O
+    /// events (`ST_HAS_OWN` clear, hence not `ST_OWN_ONLY`).
+    ///
+    /// # Safety
+    /// `sp` is `fd`'s slot (non-null).
+    #[inline(always)]
+    unsafe fn sync_slot<const PLAIN: bool>(&mut self, fd: RawFd, sp: *mut FdSlot) -> Result<bool, io::Error> {
+        // SAFETY: per the caller; slots never move and nothing else borrows this one.
+        let s = unsafe { &mut *sp };
+        let want = if PLAIN {
+            debug_assert!(s.state & (ST_HAS_OWN | ST_OWN_ONLY) == 0);
+            self.plain_mask_of(s)
+        } else {
+            self.mask_of(s)
+        };
         if s.refused() || want == s.registered {
             return Ok(false);
         }
@@ -452,11 +607,10 @@ impl Poller {
         if unsafe { libc::epoll_ctl(self.epfd, op, fd, &mut e) } == -1 {
             return self.sync_failed(fd, op, want);
         }
-        let slot = &mut self.fds[fd as usize];
-        slot.registered = want;
+        s.registered = want;
         // A new registration reports the fd's state afresh (an edge-triggered ADD or MOD
         // queues a ready fd); what we knew before no longer holds.
-        slot.state &= !(ST_RDY | ST_HUP);
+        s.state &= !(ST_RDY | ST_HUP);
         Ok(true)
     }
 
@@ -482,6 +636,7 @@ impl Poller {
                 // Regular files and the like: poll(2) semantics, always ready.
                 self.fds[fd as usize].state |= ST_REFUSED;
                 self.refused.push(fd);
+                self.note_special();
                 Ok(true)
             }
             Err(e) => Err(e),
@@ -492,88 +647,102 @@ impl Poller {
     ///
     /// # Safety
     /// `ev` is a live, initialised I/O event not yet on any fd list.
-    pub(crate) unsafe fn add(&mut self, ev: *mut event) -> Result<Change, ()> {
+    /// `DEBUG`: debug mode is on (libevent then refuses mixing edge- and level-triggered
+    /// events on one fd).
+    #[inline(always)]
+    pub(crate) unsafe fn add<const DEBUG: bool>(&mut self, ev: *mut event) -> Result<Change, ()> {
         // SAFETY: live per the caller.
-        let (fd, events) = unsafe { ((*ev).ev_fd, (*ev).ev_events) };
+        let (fd, events, flags) = unsafe { ((*ev).ev_fd, (*ev).ev_events, (*ev).flags()) };
         if fd < 0 {
             // libevent's evmap ignores negative fds: the event is "added" but never fires.
             return Ok(Change::Same);
         }
-        if self.fds.get(fd as usize).is_none() {
+        let mut sp = self.fds.slot_ptr(fd as usize);
+        if sp.is_null() {
             self.grow_for(fd, events)?;
+            sp = self.fds.slot_ptr(fd as usize);
         }
-        let slot = &mut self.fds[fd as usize];
+        // SAFETY: the slot exists now; slots never move, and this is the only reference.
+        let slot = unsafe { &mut *sp };
         // libevent refuses mixing edge- and level-triggered events on one fd only in debug
         // mode (comparing with the fd's newest event); otherwise the registration simply
         // takes the ET-ness of whichever event last changed it.
-        if super::thread::debug_mode_on() && !slot.head.is_null() {
+        if DEBUG && !slot.head.is_null() {
             // SAFETY: list members are live events (the caller holds the base lock).
             if unsafe { (*slot.head).ev_events } & EV_ET != events & EV_ET {
                 crate::ev_warn!("Tried to mix edge-triggered and non-edge-triggered events on fd {fd}");
                 return Err(());
             }
         }
+        let own = flags & EVLIST_X_OWN_IO != 0;
+        if own || slot.state & ST_HAS_OWN != 0 {
+            // SAFETY: forwarded.
+            return unsafe { self.add_with_own(ev, fd, events, sp, own) };
+        }
+        // A plain fd: libevent's registration, nothing of ours.
         let saved = *slot;
-        // SAFETY: live per the caller.
-        let own = unsafe { (*ev).flags() } & EVLIST_X_OWN_IO != 0;
-        // Whether the fd's events are all own-I/O ones, before and after.
-        let (was_own_only, own_only) =
-            if own || slot.state & ST_HAS_OWN != 0 { own_only_after_add(slot, own) } else { (false, false) };
-        // libevent counts in ints and refuses a count above 0xffff.
-        let mut res = false;
-        let mut full = false;
-        if events & EV_READ != 0 {
-            res |= slot.nread == 0;
-            full |= slot.nread == u16::MAX;
-            slot.nread = slot.nread.wrapping_add(1);
-        }
-        if events & EV_WRITE != 0 {
-            res |= slot.nwrite == 0;
-            full |= slot.nwrite == u16::MAX;
-            slot.nwrite = slot.nwrite.wrapping_add(1);
-        }
-        if events & EV_CLOSED != 0 {
-            res |= slot.nclose == 0;
-            full |= slot.nclose == u16::MAX;
-            slot.nclose = slot.nclose.wrapping_add(1);
-        }
-        if full {
+        let Some(res) = count_add(slot, events) else {
             *slot = saved;
-            crate::ev_warn!("Too many events reading or writing on fd {fd}");
-            return Err(());
+            return too_many(fd);
+        };
+        let mut changed = false;
+        if res {
+            // Only a kind going from 0 to 1 changes libevent's registration (and its
+            // ET-ness).
+            slot.state = (slot.state & !ST_ET) | et_state(events);
+            // SAFETY: `sp` is fd's slot, with no own-I/O events.
+            match unsafe { self.sync_slot::<true>(fd, sp) } {
+                Ok(c) => changed = c,
+                Err(e) => return self.add_failed(fd, events, sp, saved, &e),
+            }
         }
+        // SAFETY: `ev` live, not on a list; `sp` is its fd's slot.
+        unsafe { link(ev, sp) };
+        Ok(if changed { Change::Changed } else { Change::Same })
+    }
+
+    /// [`Poller::add`] on an fd that has or gets own-I/O events.
+    ///
+    /// # Safety
+    /// As `add`; `sp` is `fd`'s slot.
+    #[inline(never)]
+    unsafe fn add_with_own(
+        &mut self,
+        ev: *mut event,
+        fd: RawFd,
+        events: c_short,
+        sp: *mut FdSlot,
+        own: bool,
+    ) -> Result<Change, ()> {
+        // SAFETY: per the caller.
+        let slot = unsafe { &mut *sp };
+        let saved = *slot;
+        // Whether the fd's events are all own-I/O ones, before and after.
+        let (was_own_only, own_only) = own_only_after_add(slot, own);
+        let Some(res) = count_add(slot, events) else {
+            *slot = saved;
+            return too_many(fd);
+        };
         let mut changed = false;
         if res || own_only != was_own_only {
             // Only a kind going from 0 to 1 changes libevent's registration (and its
             // ET-ness); an own-I/O fd getting another kind of event changes ours.
             if res {
-                slot.state = (slot.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 };
+                slot.state = (slot.state & !ST_ET) | et_state(events);
             }
             if own_only != was_own_only {
                 slot.state ^= ST_OWN_ONLY;
             }
-            match self.sync(fd) {
+            // SAFETY: `sp` is fd's slot.
+            match unsafe { self.sync_slot::<false>(fd, sp) } {
                 Ok(c) => changed = c,
-                Err(e) => {
-                    let want = self.mask_of(&self.fds[fd as usize]);
-                    self.fds[fd as usize] = saved;
-                    self.warn_ctl_failed(fd, events, &saved, want, &e);
-                    return Err(());
-                }
+                Err(e) => return self.add_failed(fd, events, sp, saved, &e),
             }
         }
-        let slot = &mut self.fds[fd as usize];
-        // SAFETY: `ev` is live; the list links are ours. `le_prev` holds the previous
-        // *element* (NULL for the head), so the slot Vec may grow freely.
-        unsafe {
-            let io = &mut (*ev).ev_.ev_io.ev_io_next;
-            io.le_next = slot.head;
-            io.le_prev = std::ptr::null_mut();
-            if !slot.head.is_null() {
-                (*slot.head).ev_.ev_io.ev_io_next.le_prev = ev.cast();
-            }
-            slot.head = ev;
-        }
+        // SAFETY: `ev` live, not on a list; `sp` is its fd's slot.
+        unsafe { link(ev, sp) };
+        // SAFETY: `sp` is fd's slot.
+        let slot = unsafe { &mut *sp };
         if slot.state & (ST_OWN_ONLY | ST_RDY) > ST_OWN_ONLY && self.queue_if_wanted(fd) {
             // Already known ready for what this event waits for: it fires next turn, as a
             // level-triggered registration would report it (no `epoll_ctl` needed). A loop
@@ -581,6 +750,26 @@ impl Poller {
             changed = true;
         }
         Ok(if changed { Change::Changed } else { Change::Same })
+    }
+
+    /// The registration change for an add failed: the slot goes back to `saved`, with
+    /// libevent's warning.
+    #[cold]
+    #[inline(never)]
+    fn add_failed(
+        &mut self,
+        fd: RawFd,
+        events: c_short,
+        sp: *mut FdSlot,
+        saved: FdSlot,
+        e: &io::Error,
+    ) -> Result<Change, ()> {
+        // SAFETY: `sp` is fd's slot (the caller's).
+        let slot = unsafe { &mut *sp };
+        let want = self.mask_of(slot);
+        *slot = saved;
+        self.warn_ctl_failed(fd, events, &saved, want, e);
+        Err(())
     }
 
     /// The `EV_READ`/`EV_WRITE` kinds an own-I/O slot's events wait for and it is known
@@ -601,10 +790,18 @@ impl Poller {
     /// True if it was not on it before.
     #[inline]
     fn queue_if_wanted(&mut self, fd: RawFd) -> bool {
-        let s = &mut self.fds[fd as usize];
+        let sp = self.fds.slot_ptr(fd as usize);
+        // SAFETY: callers pass an fd whose slot exists.
+        unsafe { self.queue_slot_if_wanted(fd, &mut *sp) }
+    }
+
+    /// [`Poller::queue_if_wanted`] with the slot looked up.
+    #[inline]
+    fn queue_slot_if_wanted(&mut self, fd: RawFd, s: &mut FdSlot) -> bool {
         if s.state & (ST_OWN_ONLY | ST_QUEUED) == ST_OWN_ONLY && Self::ready_wanted(s) != 0 {
             s.state |= ST_QUEUED;
             self.ready.push(fd);
+            self.special = true;
             return true;
         }
         false
@@ -616,10 +813,21 @@ impl Poller {
     /// `raw` is the kernel's result bits. True if the fd was newly queued.
     #[inline]
     pub(crate) fn own_report(&mut self, fd: RawFd, what: c_short, raw: u32) -> bool {
-        let Some(s) = self.fds.get_mut(fd as usize) else { return false };
+        let sp = self.fds.slot_ptr(fd as usize);
+        if sp.is_null() {
+            return false;
+        }
+        // SAFETY: fd's live slot.
+        let s = unsafe { &mut *sp };
         if s.state & ST_OWN_ONLY == 0 {
             return false;
         }
+        self.own_report_slot(fd, s, what, raw)
+    }
+
+    /// [`Poller::own_report`] for a slot known to be own-I/O-only (the loop looked it up).
+    #[inline]
+    pub(crate) fn own_report_slot(&mut self, fd: RawFd, s: &mut FdSlot, what: c_short, raw: u32) -> bool {
         if what & EV_READ != 0 {
             s.state |= ST_RDY_R;
         }
@@ -629,7 +837,7 @@ impl Poller {
         if raw & (libc::EPOLLRDHUP | libc::EPOLLHUP | libc::EPOLLERR) as u32 != 0 {
             s.state |= ST_HUP | ST_RDY_R;
         }
-        self.queue_if_wanted(fd)
+        self.queue_slot_if_wanted(fd, s)
     }
 
     /// The owner of an own-I/O fd found it drained for `what` (a read or write came back
@@ -666,6 +874,7 @@ impl Poller {
             out.push((fd, what));
             k += 1;
         }
+        self.note_special();
         out.len()
     }
 
@@ -731,13 +940,19 @@ impl Poller {
     ///
     /// # Safety
     /// `ev` is a live event currently on its fd's list.
+    #[inline(always)]
     pub(crate) unsafe fn del(&mut self, ev: *mut event) -> Change {
         // SAFETY: live per the caller; links were set by `add`.
         let (fd, events) = unsafe { ((*ev).ev_fd, (*ev).ev_events) };
         if fd < 0 {
             return Change::Same;
         }
-        let Some(slot) = self.fds.get_mut(fd as usize) else { return Change::Same };
+        let sp = self.fds.slot_ptr(fd as usize);
+        if sp.is_null() {
+            return Change::Same;
+        }
+        // SAFETY: fd's live slot; slots never move and this is the only reference.
+        let slot = unsafe { &mut *sp };
         // SAFETY: live per the caller.
         let own = unsafe { (*ev).flags() } & EVLIST_X_OWN_IO != 0;
         // SAFETY: as above; `le_prev` is the previous element or NULL.
@@ -766,8 +981,8 @@ impl Poller {
             slot.nclose -= 1;
             res |= slot.nclose == 0;
         }
-        let (was_own_only, own_only) =
-            if slot.state & ST_HAS_OWN != 0 { own_only_after_del(slot, own) } else { (false, false) };
+        let plain = slot.state & ST_HAS_OWN == 0;
+        let (was_own_only, own_only) = if plain { (false, false) } else { own_only_after_del(slot, own) };
         if !res && own_only == was_own_only {
             // Every kind still has events: the registration stays.
             return Change::Same;
@@ -778,19 +993,39 @@ impl Poller {
         if res {
             // As libevent's epoll backend: the re-registration carries the deleted event's
             // edge-triggeredness.
-            slot.state = (slot.state & !ST_ET) | if events & EV_ET != 0 { ST_ET } else { 0 };
+            slot.state = (slot.state & !ST_ET) | et_state(events);
         }
-        if slot.nevents() == 0 && slot.refused() {
-            slot.state &= !ST_REFUSED;
-            if let Some(i) = self.refused.iter().position(|&f| f == fd) {
-                self.refused.swap_remove(i);
+        if slot.refused() {
+            return self.del_refused(fd, sp);
+        }
+        // SAFETY: `sp` is fd's slot (with no own-I/O events if `plain`).
+        let r = unsafe {
+            if plain {
+                self.sync_slot::<true>(fd, sp)
+            } else {
+                self.sync_slot::<false>(fd, sp)
             }
-            return Change::Changed;
-        }
-        match self.sync(fd) {
+        };
+        match r {
             Ok(true) => Change::Changed,
             _ => Change::Same,
         }
+    }
+
+    /// An event left an fd epoll refused: with no events left it stops being "always ready".
+    #[cold]
+    fn del_refused(&mut self, fd: RawFd, sp: *mut FdSlot) -> Change {
+        // SAFETY: fd's live slot (the caller's).
+        let slot = unsafe { &mut *sp };
+        if slot.nevents() != 0 {
+            return Change::Same;
+        }
+        slot.state &= !ST_REFUSED;
+        if let Some(i) = self.refused.iter().position(|&f| f == fd) {
+            self.refused.swap_remove(i);
+        }
+        self.note_special();
+        Change::Changed
     }
 
     /// Re-arms `fd`'s registration unchanged (`EPOLL_CTL_MOD`): the kernel queues the fd
@@ -818,6 +1053,7 @@ impl Poller {
         self.waker = None;
         let mut with_events = Vec::new();
         self.ready.clear();
+        self.note_special();
         for (fd, s) in self.fds.iter_mut() {
             s.state &= !(ST_RDY | ST_QUEUED | ST_HUP);
             if s.refused() {
@@ -837,7 +1073,7 @@ impl Poller {
     /// The readiness of an epoll result, as libevent's epoll backend maps it: `EPOLLERR`,
     /// or `EPOLLHUP` without `EPOLLRDHUP`, is READ|WRITE; else IN → READ, OUT → WRITE,
     /// RDHUP → CLOSED.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn epoll_to_ev(what: u32) -> c_short {
         EPOLL_TO_EV[epoll_index(what)]
     }
@@ -846,13 +1082,9 @@ impl Poller {
     /// emulated poll/select methods, poll.c's (`POLLHUP`/`POLLERR` make the fd readable and
     /// writable; `POLLRDHUP` is `EV_CLOSED`). The kernel reports only the registered bits
     /// (libevent's mask) plus `EPOLLERR`/`EPOLLHUP`, as it does for libevent.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn readiness(&self, raw: u32) -> c_short {
-        const ERR_HUP: u32 = (libc::EPOLLERR | libc::EPOLLHUP) as u32;
-        if self.poll_semantics && raw & ERR_HUP != 0 {
-            return Self::epoll_to_ev((raw & !ERR_HUP) | (libc::EPOLLIN | libc::EPOLLOUT) as u32);
-        }
-        Self::epoll_to_ev(raw)
+        self.ev_table[epoll_index(raw)]
     }
 
     /// What a refused ("always ready") fd reports: everything its events wait for.
@@ -932,6 +1164,27 @@ mod tests {
     }
 
     #[test]
+    fn poll_mapping_table_matches_the_branches() {
+        const ERR_HUP: u32 = (libc::EPOLLERR | libc::EPOLLHUP) as u32;
+        let mut p = Poller::new().unwrap();
+        p.emulate(true, false);
+        let bits = [libc::EPOLLIN, libc::EPOLLOUT, libc::EPOLLERR, libc::EPOLLHUP, libc::EPOLLRDHUP];
+        for k in 0..(1u32 << bits.len()) {
+            let what = (0..bits.len()).filter(|b| k & (1 << b) != 0).fold(0u32, |m, b| m | bits[b] as u32);
+            // poll.c: POLLHUP/POLLERR make the fd readable and writable.
+            let want = if what & ERR_HUP != 0 {
+                reference((what & !ERR_HUP) | (libc::EPOLLIN | libc::EPOLLOUT) as u32)
+            } else {
+                reference(what)
+            };
+            assert_eq!(p.readiness(what), want, "bits {what:#x}");
+        }
+        p.emulate(false, false);
+        assert_eq!(p.readiness(libc::EPOLLHUP as u32), EV_READ | EV_WRITE);
+        assert_eq!(p.readiness((libc::EPOLLHUP | libc::EPOLLRDHUP) as u32), EV_CLOSED);
+    }
+
+    #[test]
     fn fd_table_pages_appear_on_demand_and_iterate_in_fd_order() {
         let mut t = FdTable::default();
         assert!(t.get(5).is_none());
@@ -979,9 +1232,9 @@ mod tests {
         };
         // SAFETY: live events, each added once and deleted once below.
         unsafe {
-            p.add(&mut *own).unwrap();
+            p.add::<false>(&mut *own).unwrap();
             assert_eq!(reg(&p), OWN, "own I/O: registered once for everything, edge-triggered");
-            p.add(&mut *other).unwrap();
+            p.add::<false>(&mut *other).unwrap();
             assert_eq!(reg(&p), IN, "a level-triggered event keeps its semantics");
             p.del(&mut *other);
             assert_eq!(reg(&p), OWN);
@@ -1008,7 +1261,7 @@ mod tests {
         assert_eq!(reg(&p), 0);
         assert!(ready(&mut p).is_empty());
         // SAFETY: `own` is live and off the list.
-        unsafe { p.add(&mut *own).unwrap() };
+        unsafe { p.add::<false>(&mut *own).unwrap() };
         assert_eq!(reported(&p), vec![a]);
         // SAFETY: on the list.
         unsafe { p.del(&mut *own) };
@@ -1022,7 +1275,7 @@ mod tests {
         let [a, b] = crate::util::sock::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0).unwrap();
         let mut ev = make_event(a, false);
         // SAFETY: live event, added and deleted once.
-        unsafe { p.add(&mut *ev).unwrap() };
+        unsafe { p.add::<false>(&mut *ev).unwrap() };
         assert_eq!(epoll_bits(p.fds[a as usize].registered), libc::EPOLLIN as u32);
         // SAFETY: a one-byte write from a valid buffer.
         assert_eq!(unsafe { libc::write(b, b"x".as_ptr().cast(), 1) }, 1);

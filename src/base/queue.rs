@@ -98,19 +98,6 @@ impl Inner {
         }
     }
 
-    pub(super) unsafe fn queue_insert_inserted(&mut self, ev: *mut Event) {
-        // SAFETY: live per the caller.
-        let f = unsafe { (*ev).flags() };
-        if f & EVLIST_INSERTED != 0 {
-            // SAFETY: live per the caller.
-            let fd = unsafe { (*ev).ev_fd };
-            crate::ev_fatal!("event_queue_insert_inserted: event (fd {fd}) already inserted");
-        }
-        self.incr_count(f);
-        // SAFETY: live.
-        unsafe { (*ev).ev_evcallback.evcb_flags |= EVLIST_INSERTED };
-    }
-
     pub(super) unsafe fn queue_remove_inserted(&mut self, ev: *mut Event) {
         // SAFETY: live per the caller.
         let f = unsafe { (*ev).flags() };
@@ -176,6 +163,30 @@ impl Inner {
         }
     }
 
+    /// `queue_remove_active` for the head of active queue `q` (the loop's dequeue).
+    ///
+    /// # Safety
+    /// `evcb` is the first callback of `activequeues[q]`.
+    #[inline(always)]
+    pub(super) unsafe fn queue_pop_active(&mut self, q: usize, evcb: *mut event_callback) {
+        // SAFETY: per the caller `q` is a queue index and `evcb` its live head.
+        unsafe {
+            let f = (*evcb).evcb_flags;
+            self.decr_count(f);
+            (*evcb).evcb_flags = f & !EVLIST_ACTIVE;
+            self.event_count_active -= 1;
+            let aq = self.activequeues.get_unchecked_mut(q);
+            debug_assert!(aq.head == evcb);
+            let next = (*evcb).evcb_active_next.tqe_next;
+            aq.head = next;
+            if next.is_null() {
+                aq.tail = ptr::null_mut();
+            } else {
+                (*next).evcb_active_next.tqe_prev = ptr::null_mut();
+            }
+        }
+    }
+
     pub(super) unsafe fn queue_remove_active_later(&mut self, evcb: *mut event_callback) {
         // SAFETY: live per the caller and on the active-later queue.
         unsafe {
@@ -199,15 +210,18 @@ impl Inner {
         }
     }
 
-    pub(super) unsafe fn queue_insert_timeout(&mut self, ev: *mut Event) {
+    /// `event_queue_insert_timeout` for an event known to be on no timeout list (libevent's
+    /// check for one that is would abort).
+    ///
+    /// # Safety
+    /// `ev` is live, not `EVLIST_TIMEOUT`, its `ev_timeout` set.
+    #[inline(always)]
+    pub(super) unsafe fn queue_insert_timeout_unchecked(&mut self, ev: *mut Event) {
         // SAFETY: live per the caller.
         unsafe {
             let f = (*ev).flags();
-            if f & EVLIST_TIMEOUT != 0 {
-                crate::ev_fatal!("event_queue_insert_timeout: event (fd {}) already on timeout", (*ev).ev_fd);
-            }
             self.incr_count(f);
-            (*ev).ev_evcallback.evcb_flags |= EVLIST_TIMEOUT;
+            (*ev).ev_evcallback.evcb_flags = f | EVLIST_TIMEOUT;
             if is_common_timeout(&(*ev).ev_timeout, self.common_timeouts.len()) {
                 let idx = common_timeout_idx(&(*ev).ev_timeout);
                 let ctl: *mut CommonTimeout = &mut *self.common_timeouts[idx];
@@ -218,12 +232,13 @@ impl Inner {
         }
     }
 
+    #[inline]
     pub(super) unsafe fn queue_remove_timeout(&mut self, ev: *mut Event) {
         // SAFETY: live per the caller.
         unsafe {
             let f = (*ev).flags();
             self.decr_count(f);
-            (*ev).ev_evcallback.evcb_flags &= !EVLIST_TIMEOUT;
+            (*ev).ev_evcallback.evcb_flags = f & !EVLIST_TIMEOUT;
             if is_common_timeout(&(*ev).ev_timeout, self.common_timeouts.len()) {
                 let idx = common_timeout_idx(&(*ev).ev_timeout);
                 let ctl: *mut CommonTimeout = &mut *self.common_timeouts[idx];

@@ -59,22 +59,43 @@ pub(crate) fn tv_isset(a: &timeval) -> bool {
 }
 
 /// Milliseconds for epoll_wait, rounded up like `evutil_tv_to_msec_`; -1 on overflow.
+#[inline]
 pub(crate) fn tv_to_msec(tv: &timeval) -> i64 {
     if tv.tv_usec > 1_000_000 || tv.tv_sec > (i64::MAX / 1000) - 1 {
         return -1;
     }
-    tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000
+    // (A normalised tv_usec is never negative; the unsigned division is cheaper. A
+    // negative one, which libevent's signed arithmetic would round towards zero, keeps the
+    // signed division.)
+    let ms_part = if tv.tv_usec >= 0 { ((tv.tv_usec + 999) as u64 / 1000) as i64 } else { (tv.tv_usec + 999) / 1000 };
+    tv.tv_sec * 1000 + ms_part
 }
 
 /// Monotonic time, coarse unless `precise` (libevent: CLOCK_MONOTONIC_COARSE unless
 /// EVENT_BASE_FLAG_PRECISE_TIMER).
 #[inline]
 pub(crate) fn monotonic(precise: bool) -> timeval {
-    let clk = if precise { libc::CLOCK_MONOTONIC } else { libc::CLOCK_MONOTONIC_COARSE };
+    monotonic_clock(monotonic_clock_id(precise))
+}
+
+/// The clock [`monotonic`] reads.
+#[inline]
+pub(crate) fn monotonic_clock_id(precise: bool) -> libc::clockid_t {
+    if precise {
+        libc::CLOCK_MONOTONIC
+    } else {
+        libc::CLOCK_MONOTONIC_COARSE
+    }
+}
+
+/// `clk` (a monotonic clock) as a timeval.
+#[inline(always)]
+pub(crate) fn monotonic_clock(clk: libc::clockid_t) -> timeval {
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: `ts` is a valid out-pointer.
     unsafe { libc::clock_gettime(clk, &mut ts) };
-    timeval { tv_sec: ts.tv_sec, tv_usec: ts.tv_nsec / 1000 }
+    // (tv_nsec is in 0..1e9: the unsigned division is cheaper and the same.)
+    timeval { tv_sec: ts.tv_sec, tv_usec: (ts.tv_nsec as u64 / 1000) as i64 }
 }
 
 /// Wall-clock time (`evutil_gettimeofday`).
@@ -89,7 +110,9 @@ pub(crate) fn wallclock() -> timeval {
 /// Whether `tv` carries the common-timeout magic for a base with `n` common timeouts.
 #[inline]
 pub(crate) fn is_common_timeout(tv: &timeval, n: usize) -> bool {
-    (tv.tv_usec & COMMON_TIMEOUT_MASK) == COMMON_TIMEOUT_MAGIC
+    // (`n` first: most bases have no common timeouts.)
+    n != 0
+        && (tv.tv_usec & COMMON_TIMEOUT_MASK) == COMMON_TIMEOUT_MAGIC
         && (((tv.tv_usec & COMMON_TIMEOUT_IDX_MASK) >> COMMON_TIMEOUT_IDX_SHIFT) as usize) < n
 }
 
@@ -127,13 +150,19 @@ impl Slot {
 }
 
 impl MinHeap {
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn is_empty(&self) -> bool {
         self.p.is_empty()
     }
     #[inline]
     pub(crate) fn top(&self) -> *mut event {
         self.p.first().map_or(std::ptr::null_mut(), |s| s.ev)
+    }
+
+    /// The first deadline, from the heap's own copy (no visit to the event).
+    #[inline(always)]
+    pub(crate) fn top_deadline(&self) -> Option<timeval> {
+        self.p.first().map(|s| timeval { tv_sec: s.sec, tv_usec: s.usec })
     }
     pub(crate) fn iter(&self) -> impl Iterator<Item = *mut event> + '_ {
         self.p.iter().map(|s| s.ev)
