@@ -7,9 +7,11 @@ use std::ptr;
 use libc::timeval;
 
 use super::event::*;
+use super::poller::{readiness_in, slot_of_data};
 use super::timer::*;
 use super::{
-    thread, DelMode, Event, EventBase, Inner, EVLOOP_NONBLOCK, EVLOOP_NO_EXIT_ON_EMPTY, EVLOOP_ONCE, TOKEN_SIGNAL,
+    thread, DelMode, Event, EventBase, Inner, EVLOOP_NONBLOCK, EVLOOP_NO_EXIT_ON_EMPTY, EVLOOP_ONCE, STOP_BREAK,
+    STOP_CONTINUE, STOP_GOTTERM, TOKEN_SIGNAL,
 };
 
 const MAX_EPOLL_TIMEOUT_MSEC: i64 = 35 * 60 * 1000;
@@ -112,16 +114,15 @@ unsafe fn base_loop_impl<const L: bool>(b: &EventBase, flags: c_int) -> c_int {
         if i.n_sigs > 0 {
             i.become_signal_base();
         }
-        i.event_gotterm = false;
-        i.event_break = false;
+        i.stop = 0;
     }
     let mut retval = 0;
     loop {
         // SAFETY: lock held; borrow ends before any callback.
         let i = unsafe { b.inner() };
-        i.event_continue = false;
+        i.stop &= !STOP_CONTINUE;
         i.n_deferreds_queued = 0;
-        if i.event_gotterm || i.event_break {
+        if i.stop & (STOP_GOTTERM | STOP_BREAK) != 0 {
             break;
         }
         let timeout = if i.n_active() == 0 && flags & EVLOOP_NONBLOCK == 0 { i.timeout_next_msec() } else { 0 };
@@ -202,10 +203,10 @@ unsafe fn dispatch<const L: bool>(b: &EventBase, mut timeout: c_int) -> c_int {
         return poll_failed();
     }
     let n = n as usize;
-    let et_mark = i.poller.et_mark;
-    for k in 0..n {
-        // SAFETY: the kernel filled `n <= cap` entries; nobody else touches `buf`.
-        let e = unsafe { *events.add(k) };
+    let table = i.poller.loop_readiness_table();
+    // SAFETY: the kernel filled `n <= cap` entries; nobody else touches `buf`.
+    for e in unsafe { std::slice::from_raw_parts(events, n) } {
+        let e = *e;
         let data = e.u64 as usize;
         if data >= TOKEN_SIGNAL {
             if data == TOKEN_SIGNAL {
@@ -216,24 +217,22 @@ unsafe fn dispatch<const L: bool>(b: &EventBase, mut timeout: c_int) -> c_int {
             // (TOKEN_WAKER: nothing to do; the wake-up was the point.)
             continue;
         }
-        let what = i.poller.readiness(e.events);
+        let what = readiness_in(table, e.events);
         if what == 0 {
             continue;
         }
-        let fd = data as c_int;
-        let sp = i.poller.fds.slot_ptr(data);
-        if sp.is_null() {
-            continue;
-        }
-        // SAFETY: fd's live slot (slots never move); no other reference to it is alive.
-        let s = unsafe { &mut *sp };
-        if s.is_own_only() {
+        // SAFETY: an fd registration's data word is its slot's address; slots live as long
+        // as the poller and never move; no other reference to this one is alive.
+        let s = unsafe { &mut *slot_of_data(data) };
+        let head = s.head;
+        if s.is_own_only() && !head.is_null() {
+            // SAFETY: `head` is a live event on this fd's list, so its fd is the slot's.
+            let fd = unsafe { (*head).ev_fd };
             i.poller.own_report_slot(fd, s, what, e.events);
         }
-        let head = s.head;
         // SAFETY: lock held; `head` starts fd's list of live events; this is the loop thread
         // and no callback runs before the queues are processed.
-        unsafe { i.io_active_list_in_loop(head, what | et_mark) };
+        unsafe { i.io_active_list_in_loop(head, what) };
     }
     if i.poller.special {
         emulated_readiness(i);
@@ -413,9 +412,10 @@ unsafe fn process_single_queue<const L: bool, const LIMITED: bool>(
                 run_callback_closure(b, evcb, closure);
             } else {
                 let ev = cb_to_event(evcb);
-                if (*ev).ev_events & EV_PERSIST != 0 || flags & EVLIST_FINALIZING != 0 {
-                    i.queue_pop_active(q, evcb);
-                } else {
+                // Off the queue first (it is its head); for a non-persistent event
+                // `event_del` then finds it no longer active, and does the rest.
+                i.queue_pop_active(q, evcb);
+                if (*ev).ev_events & EV_PERSIST == 0 && flags & EVLIST_FINALIZING == 0 {
                     let _ = i.del_nolock_inline(ev, DelMode::NoBlock);
                 }
                 i.current_event = evcb;
@@ -444,24 +444,33 @@ unsafe fn process_single_queue<const L: bool, const LIMITED: bool>(
                 c.broadcast();
             }
         }
-        if i.event_break {
+        let stop = i.stop;
+        if !LIMITED {
+            // (One test for the usual case: neither break nor continue.)
+            if stop & (STOP_BREAK | STOP_CONTINUE) != 0 {
+                if stop & STOP_BREAK != 0 {
+                    return -1;
+                }
+                break;
+            }
+            continue;
+        }
+        if stop & STOP_BREAK != 0 {
             return -1;
         }
-        if LIMITED {
-            if count >= max {
-                return count;
-            }
-            if count > 0 {
-                if let Some(end) = endtime {
-                    i.update_time_cache();
-                    let now = i.gettime();
-                    if !tv_gt(&end, &now) {
-                        return count;
-                    }
+        if count >= max {
+            return count;
+        }
+        if count > 0 {
+            if let Some(end) = endtime {
+                i.update_time_cache();
+                let now = i.gettime();
+                if !tv_gt(&end, &now) {
+                    return count;
                 }
             }
         }
-        if i.event_continue {
+        if stop & STOP_CONTINUE != 0 {
             break;
         }
     }
@@ -640,7 +649,7 @@ pub(super) unsafe fn signal_closure(b: &EventBase, ev: *mut Event) {
                 f((*ev).ev_fd, (*ev).ev_res, (*ev).ev_evcallback.evcb_arg);
             }
             b.acquire();
-            let should_break = b.inner().event_break;
+            let should_break = b.inner().stop & STOP_BREAK != 0;
             b.release();
             if should_break {
                 if ptr::read_volatile(pn) != 0 {

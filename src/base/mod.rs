@@ -67,6 +67,11 @@ pub(crate) const EV_FEATURE_O1: c_int = 0x02;
 pub(crate) const EV_FEATURE_FDS: c_int = 0x04;
 pub(crate) const EV_FEATURE_EARLY_CLOSE: c_int = 0x08;
 
+// `Inner::stop` bits.
+const STOP_GOTTERM: u8 = 0x01;
+const STOP_BREAK: u8 = 0x02;
+const STOP_CONTINUE: u8 = 0x04;
+
 /// event_del blocking modes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum DelMode {
@@ -114,9 +119,9 @@ pub(crate) struct Inner {
     flags: c_int,
     pub(crate) method: &'static Method,
     running_loop: bool,
-    event_gotterm: bool,
-    event_break: bool,
-    event_continue: bool,
+    /// `event_gotterm`, `event_break` and `event_continue` as one byte (`STOP_*`): the loop
+    /// tests break and continue after every callback with one load.
+    stop: u8,
     event_running_priority: c_int,
     n_deferreds_queued: c_int,
     current_event: *mut event_callback,
@@ -286,14 +291,14 @@ impl Inner {
     }
 
     pub(crate) fn set_break(&mut self) {
-        self.event_break = true;
+        self.stop |= STOP_BREAK;
         if self.need_notify() {
             self.notify();
         }
     }
 
     pub(crate) fn set_continue(&mut self) {
-        self.event_continue = true;
+        self.stop |= STOP_CONTINUE;
         if self.need_notify() {
             self.notify();
         }
@@ -304,15 +309,15 @@ impl Inner {
     }
 
     pub(crate) fn got_break(&self) -> bool {
-        self.event_break
+        self.stop & STOP_BREAK != 0
     }
 
     pub(crate) fn got_exit(&self) -> bool {
-        self.event_gotterm
+        self.stop & STOP_GOTTERM != 0
     }
 
     pub(crate) fn set_gotterm(&mut self) {
-        self.event_gotterm = true;
+        self.stop |= STOP_GOTTERM;
     }
 
     pub(crate) fn current_event(&self) -> *mut event_callback {

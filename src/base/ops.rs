@@ -9,7 +9,7 @@ use libc::timeval;
 
 use super::event::*;
 use super::timer::*;
-use super::{thread, Change, CommonTimeout, DelMode, Event, EventBase, Inner};
+use super::{thread, Change, CommonTimeout, DelMode, Event, EventBase, Inner, STOP_CONTINUE};
 
 const MAX_DEFERREDS_QUEUED: c_int = 32;
 
@@ -161,6 +161,10 @@ impl Inner {
             let events = (*ev).ev_events;
             let mut res = 0;
             let mut notify = false;
+            // Whether the event joined the inserted set: counted together with its timeout,
+            // if it gets one (one update of the count and its maximum, which ends where two
+            // would).
+            let mut inserted = 0;
             if events & (EV_READ | EV_WRITE | EV_CLOSED | EV_SIGNAL) != 0
                 && flags & (EVLIST_INSERTED | EVLIST_ACTIVE | EVLIST_ACTIVE_LATER) == 0
             {
@@ -175,8 +179,8 @@ impl Inner {
                 }
                 if res != -1 {
                     // (Not inserted: checked above.)
-                    self.incr_count((*ev).flags());
                     (*ev).ev_evcallback.evcb_flags |= EVLIST_INSERTED;
+                    inserted = 1;
                 }
                 if res == 1 {
                     notify = true;
@@ -185,7 +189,9 @@ impl Inner {
             }
             if res != -1 {
                 if let Some(tv) = tv {
-                    notify |= self.add_timeout(ev, events, tv, absolute);
+                    notify |= self.add_timeout(ev, events, tv, absolute, inserted);
+                } else if inserted != 0 {
+                    self.incr_count((*ev).flags());
                 }
             }
             if res != -1 && notify && self.need_notify() {
@@ -197,19 +203,36 @@ impl Inner {
 
     /// The timeout part of `event_add_nolock_`: (re)schedules `ev` at `tv` (relative, or
     /// absolute). True if a loop waiting in another thread must re-compute its timeout.
+    /// `inserted`: 1 if the caller just made `ev` inserted without counting it yet.
     ///
     /// # Safety
     /// Lock held; `ev` is a live event of this base with `ev_events` = `events`.
     #[inline(always)]
-    unsafe fn add_timeout(&mut self, ev: *mut Event, events: c_short, tv: &timeval, absolute: bool) -> bool {
+    unsafe fn add_timeout(
+        &mut self,
+        ev: *mut Event,
+        events: c_short,
+        tv: &timeval,
+        absolute: bool,
+        inserted: c_int,
+    ) -> bool {
         // SAFETY: per the caller.
         unsafe {
             if (*ev).ev_evcallback.evcb_closure == EV_CLOSURE_EVENT_PERSIST && !absolute {
                 (*ev).set_io_timeout(*tv);
             }
             let flags = (*ev).flags();
+            let ncommon = self.common_timeouts.len();
+            // An event in the heap's last slot (a persistent event re-armed while no later
+            // timer was added) keeps its slot and is sifted up from there with its new
+            // deadline: exactly what erasing and pushing it again does.
+            let mut in_last_slot = false;
             if flags & EVLIST_TIMEOUT != 0 {
-                self.queue_remove_timeout(ev);
+                if !is_common_timeout(&(*ev).ev_timeout, ncommon) && self.timeheap.is_last(ev) {
+                    in_last_slot = true;
+                } else {
+                    self.queue_remove_timeout(ev);
+                }
             }
             // Active because of a timeout: rescheduling cancels that run.
             if flags & EVLIST_ACTIVE != 0 && (*ev).ev_res & EV_TIMEOUT != 0 {
@@ -222,7 +245,6 @@ impl Inner {
                 self.queue_remove_active(event_to_cb(ev));
             }
             let now = self.gettime();
-            let ncommon = self.common_timeouts.len();
             let common = is_common_timeout(tv, ncommon);
             if absolute {
                 (*ev).ev_timeout = *tv;
@@ -234,8 +256,23 @@ impl Inner {
             } else {
                 (*ev).ev_timeout = tv_add(&now, tv);
             }
-            // (`ev` is on no timeout list now.)
-            self.queue_insert_timeout_unchecked(ev);
+            if in_last_slot {
+                if !is_common_timeout(&(*ev).ev_timeout, ncommon) {
+                    // Still a timeout member: only what the caller adds is counted.
+                    self.incr_count_by(flags, inserted);
+                    self.timeheap.rekey_last(ev);
+                } else {
+                    // (To a common-timeout queue: out of the heap after all. By index:
+                    // `ev_timeout` no longer says where it was.)
+                    self.decr_count(flags);
+                    (*ev).ev_evcallback.evcb_flags &= !EVLIST_TIMEOUT;
+                    self.timeheap.erase(ev);
+                    self.queue_insert_timeout_unchecked(ev, inserted);
+                }
+            } else {
+                // (`ev` is on no timeout list now.)
+                self.queue_insert_timeout_unchecked(ev, inserted);
+            }
             if common {
                 let idx = common_timeout_idx(&(*ev).ev_timeout);
                 let ctl: *mut CommonTimeout = &mut *self.common_timeouts[idx];
@@ -343,7 +380,7 @@ impl Inner {
                 _ => (*ev).ev_res = res as c_short,
             }
             if ((*ev).ev_evcallback.evcb_pri as c_int) < self.event_running_priority {
-                self.event_continue = true;
+                self.stop |= STOP_CONTINUE;
             }
             if (*ev).ev_events & EV_SIGNAL != 0 {
                 (*ev).ev_.ev_signal.ev_ncalls = ncalls;
@@ -517,14 +554,15 @@ impl Inner {
 
     #[inline(always)]
     unsafe fn io_active_list_impl<const IN_LOOP: bool>(&mut self, mut ev: *mut Event, what: c_short) {
-        let kinds = what & !EV_ET;
         while !ev.is_null() {
             // SAFETY: list members are live.
             unsafe {
                 let next = (*ev).ev_.ev_io.ev_io_next.le_next;
                 let evs = (*ev).ev_events;
-                if evs & kinds != 0 {
-                    self.activate_io::<IN_LOOP>(ev, evs, evs & what);
+                // (`what` may carry EV_ET, which alone does not activate.)
+                let res = evs & what;
+                if res & (EV_READ | EV_WRITE | EV_CLOSED) != 0 {
+                    self.activate_io::<IN_LOOP>(ev, evs, res);
                 }
                 ev = next;
             }
@@ -544,7 +582,7 @@ impl Inner {
             }
             (*ev).ev_res = res;
             if !IN_LOOP && ((*ev).ev_evcallback.evcb_pri as c_int) < self.event_running_priority {
-                self.event_continue = true;
+                self.stop |= STOP_CONTINUE;
             }
             self.push_active(event_to_cb(ev), f);
         }

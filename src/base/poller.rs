@@ -18,8 +18,10 @@
 //!
 //! `epoll_wait` also runs on the raw fd, because libevent's mapping of the result needs the
 //! exact bits (`EPOLLHUP` without `EPOLLRDHUP` means READ|WRITE, ...), which
-//! `mio::event::Event` cannot express. The epoll data word is the fd; the internal
-//! registrations use tokens no fd can have ([`TOKEN_WAKER`], [`TOKEN_SIGNAL`]).
+//! `mio::event::Event` cannot express. The epoll data word is the address of the fd's slot
+//! in the fd table (slots never move), so a result leads to the fd's events without a
+//! lookup; the internal registrations use tokens no address can be ([`TOKEN_WAKER`],
+//! [`TOKEN_SIGNAL`]).
 //!
 //! fds that epoll refuses (regular files, /dev/null: `EPERM`) behave as under libevent's poll
 //! backend: always ready for what their events wait for.
@@ -40,10 +42,10 @@ use std::os::fd::{AsRawFd, RawFd};
 
 use super::event::*;
 
-/// Data words of the internal registrations (fds use their own number).
+/// Data words of the internal registrations (fds use their slot's address).
 pub(crate) const TOKEN_WAKER: usize = usize::MAX;
 pub(crate) const TOKEN_SIGNAL: usize = usize::MAX - 1;
-// The loop tells fds from tokens with one comparison.
+// The loop tells fds from tokens with one comparison (user-space addresses are far below).
 const _: () = assert!(TOKEN_WAKER > TOKEN_SIGNAL);
 
 const INITIAL_NEVENT: usize = 32;
@@ -353,6 +355,29 @@ unsafe fn link(ev: *mut event, sp: *mut FdSlot) {
     }
 }
 
+/// The epoll data word of an fd's registration: the address of its slot, which never moves
+/// while the table lives (longer than the epoll instance's registrations matter), so the
+/// loop goes from a result to the fd's events without a table lookup. Internal
+/// registrations use [`TOKEN_WAKER`]/[`TOKEN_SIGNAL`], which no address can be.
+#[inline(always)]
+fn data_word(sp: *mut FdSlot) -> u64 {
+    debug_assert!(!sp.is_null());
+    sp as u64
+}
+
+/// The slot a result's data word names (see [`data_word`]), for a word below
+/// [`TOKEN_SIGNAL`].
+#[inline(always)]
+pub(crate) fn slot_of_data(data: usize) -> *mut FdSlot {
+    data as *mut FdSlot
+}
+
+/// [`Poller::readiness`] with the table already loaded.
+#[inline(always)]
+pub(crate) fn readiness_in(table: &[c_short; 32], raw: u32) -> c_short {
+    table[epoll_index(raw)]
+}
+
 /// The five epoll result bits libevent's mapping looks at, packed into 0..32.
 #[inline]
 fn epoll_index(what: u32) -> usize {
@@ -385,6 +410,18 @@ static POLL_TO_EV: [c_short; 32] = {
     while k < 32 {
         // ERR (8) or HUP (16): as IN|OUT (1|4) without them.
         t[k] = if k & 0x18 != 0 { EPOLL_TO_EV[(k & !0x18) | 0x5] } else { EPOLL_TO_EV[k] };
+        k += 1;
+    }
+    t
+};
+
+/// [`EPOLL_TO_EV`] with every result marked `EV_ET`, as libevent's epoll backend marks
+/// them (only events that asked for `EV_ET` ever see it): what the loop activates with.
+static EPOLL_TO_EV_ET: [c_short; 32] = {
+    let mut t = [0; 32];
+    let mut k = 0;
+    while k < 32 {
+        t[k] = if EPOLL_TO_EV[k] != 0 { EPOLL_TO_EV[k] | EV_ET } else { 0 };
         k += 1;
     }
     t
@@ -444,8 +481,9 @@ pub(crate) struct Poller {
     pub(crate) special: bool,
     /// The method's readiness mapping: libevent's epoll one, or poll.c's.
     ev_table: &'static [c_short; 32],
-    /// `EV_ET` under epoll, whose backend marks every result so; 0 under poll/select.
-    pub(crate) et_mark: c_short,
+    /// The same with the method's mark on every result: `EV_ET` under epoll, whose backend
+    /// marks its results so; none under poll/select.
+    loop_table: &'static [c_short; 32],
 }
 
 impl Drop for Poller {
@@ -485,7 +523,7 @@ impl Poller {
             et: REG_ET,
             special: false,
             ev_table: &EPOLL_TO_EV,
-            et_mark: EV_ET,
+            loop_table: &EPOLL_TO_EV_ET,
         })
     }
 
@@ -504,7 +542,7 @@ impl Poller {
         self.ev_table = if poll_semantics { &POLL_TO_EV } else { &EPOLL_TO_EV };
         // libevent's epoll backend marks its results EV_ET (only events that asked for EV_ET
         // are ever affected); its poll and select backends do not.
-        self.et_mark = if poll_semantics { 0 } else { EV_ET };
+        self.loop_table = if poll_semantics { &POLL_TO_EV } else { &EPOLL_TO_EV_ET };
         self.note_special();
     }
 
@@ -557,9 +595,10 @@ impl Poller {
         }
     }
 
-    /// One `epoll_ctl` on mio's epoll instance, data word = the fd.
+    /// One `epoll_ctl` on mio's epoll instance for `fd` (whose slot exists), data word =
+    /// the slot's address ([`data_word`]).
     fn ctl(&self, op: libc::c_int, fd: RawFd, reg: u8) -> io::Result<()> {
-        let mut ev = libc::epoll_event { events: epoll_bits(reg), u64: fd as u64 };
+        let mut ev = libc::epoll_event { events: epoll_bits(reg), u64: data_word(self.fds.slot_ptr(fd as usize)) };
         // SAFETY: `ev` is a valid epoll_event; the kernel validates `epfd` and `fd`.
         if unsafe { libc::epoll_ctl(self.epfd, op, fd, &mut ev) } == -1 {
             return Err(io::Error::last_os_error());
@@ -602,7 +641,7 @@ impl Poller {
         } else {
             libc::EPOLL_CTL_MOD
         };
-        let mut e = libc::epoll_event { events: epoll_bits(want), u64: fd as u64 };
+        let mut e = libc::epoll_event { events: epoll_bits(want), u64: data_word(sp) };
         // SAFETY: `e` is a valid epoll_event; the kernel validates `epfd` and `fd`.
         if unsafe { libc::epoll_ctl(self.epfd, op, fd, &mut e) } == -1 {
             return self.sync_failed(fd, op, want);
@@ -1082,9 +1121,16 @@ impl Poller {
     /// emulated poll/select methods, poll.c's (`POLLHUP`/`POLLERR` make the fd readable and
     /// writable; `POLLRDHUP` is `EV_CLOSED`). The kernel reports only the registered bits
     /// (libevent's mask) plus `EPOLLERR`/`EPOLLHUP`, as it does for libevent.
-    #[inline(always)]
+    #[cfg(test)]
     pub(crate) fn readiness(&self, raw: u32) -> c_short {
-        self.ev_table[epoll_index(raw)]
+        readiness_in(self.ev_table, raw)
+    }
+
+    /// The readiness table the loop activates with ([`readiness_in`]): the method's mapping
+    /// with its mark on every result (`EV_ET` under epoll).
+    #[inline(always)]
+    pub(crate) fn loop_readiness_table(&self) -> &'static [c_short; 32] {
+        self.loop_table
     }
 
     /// What a refused ("always ready") fd reports: everything its events wait for.
@@ -1208,12 +1254,18 @@ mod tests {
         ev
     }
 
-    /// The fds `epoll_wait` reports right now (timeout 0).
+    /// The fds `epoll_wait` reports right now (timeout 0), from their data words.
     fn reported(p: &Poller) -> Vec<RawFd> {
         let mut buf = [libc::epoll_event { events: 0, u64: 0 }; 8];
         // SAFETY: `buf` holds 8 entries.
         let n = unsafe { libc::epoll_wait(p.epfd, buf.as_mut_ptr(), 8, 0) };
-        buf[..n.max(0) as usize].iter().map(|e| e.u64 as RawFd).collect()
+        buf[..n.max(0) as usize]
+            .iter()
+            .map(|e| {
+                let fd = (0..p.fds.covered()).find(|&fd| p.fds.slot_ptr(fd) as u64 == e.u64);
+                fd.expect("the data word is a slot's address") as RawFd
+            })
+            .collect()
     }
 
     #[test]

@@ -73,8 +73,14 @@ impl Inner {
 
     #[inline]
     pub(super) fn incr_count(&mut self, flags: c_short) {
+        self.incr_count_by(flags, 1);
+    }
+
+    /// `incr_count` for `k` memberships at once.
+    #[inline(always)]
+    pub(super) fn incr_count_by(&mut self, flags: c_short, k: c_int) {
         if flags & EVLIST_INTERNAL == 0 {
-            self.event_count += 1;
+            self.event_count += k;
             if self.event_count > self.event_count_max {
                 self.event_count_max = self.event_count;
             }
@@ -215,12 +221,13 @@ impl Inner {
     ///
     /// # Safety
     /// `ev` is live, not `EVLIST_TIMEOUT`, its `ev_timeout` set.
+    /// `also`: further memberships of `ev` to count with this one (see `add_nolock`).
     #[inline(always)]
-    pub(super) unsafe fn queue_insert_timeout_unchecked(&mut self, ev: *mut Event) {
+    pub(super) unsafe fn queue_insert_timeout_unchecked(&mut self, ev: *mut Event, also: c_int) {
         // SAFETY: live per the caller.
         unsafe {
             let f = (*ev).flags();
-            self.incr_count(f);
+            self.incr_count_by(f, 1 + also);
             (*ev).ev_evcallback.evcb_flags = f | EVLIST_TIMEOUT;
             if is_common_timeout(&(*ev).ev_timeout, self.common_timeouts.len()) {
                 let idx = common_timeout_idx(&(*ev).ev_timeout);

@@ -133,19 +133,40 @@ pub(crate) struct MinHeap {
     p: Vec<Slot>,
 }
 
+/// A heap entry: the event's deadline as a 128-bit key (seconds in the high half,
+/// microseconds in the low half, each with its sign bit flipped so that unsigned order is
+/// the signed order), then the event.
 #[derive(Clone, Copy)]
 struct Slot {
-    sec: i64,
-    usec: i64,
+    hi: u64,
+    lo: u64,
     ev: *mut event,
 }
 
+const SIGN: u64 = 1 << 63;
+
 impl Slot {
-    /// `evutil_timercmp(a, b, >)`, without branches: which of two deadlines is later is
-    /// unpredictable, and a mispredicted branch costs more than both comparisons.
+    #[inline(always)]
+    fn new(t: &timeval, ev: *mut event) -> Slot {
+        Slot { hi: t.tv_sec as u64 ^ SIGN, lo: t.tv_usec as u64 ^ SIGN, ev }
+    }
+
+    #[inline(always)]
+    fn key(&self) -> u128 {
+        ((self.hi as u128) << 64) | self.lo as u128
+    }
+
+    #[inline(always)]
+    fn deadline(&self) -> timeval {
+        timeval { tv_sec: (self.hi ^ SIGN) as i64, tv_usec: (self.lo ^ SIGN) as i64 }
+    }
+
+    /// `evutil_timercmp(a, b, >)` (seconds, then microseconds, signed; whatever the
+    /// microseconds hold) as one 128-bit comparison, without branches: which of two
+    /// deadlines is later is unpredictable, and a mispredicted branch costs more.
     #[inline(always)]
     fn greater(&self, o: &Slot) -> bool {
-        (self.sec > o.sec) | ((self.sec == o.sec) & (self.usec > o.usec))
+        self.key() > o.key()
     }
 }
 
@@ -162,7 +183,7 @@ impl MinHeap {
     /// The first deadline, from the heap's own copy (no visit to the event).
     #[inline(always)]
     pub(crate) fn top_deadline(&self) -> Option<timeval> {
-        self.p.first().map(|s| timeval { tv_sec: s.sec, tv_usec: s.usec })
+        self.p.first().map(Slot::deadline)
     }
     pub(crate) fn iter(&self) -> impl Iterator<Item = *mut event> + '_ {
         self.p.iter().map(|s| s.ev)
@@ -173,11 +194,38 @@ impl MinHeap {
     pub(crate) unsafe fn push(&mut self, e: *mut event) {
         // SAFETY: live per the caller.
         let t = unsafe { (*e).ev_timeout };
-        let slot = Slot { sec: t.tv_sec, usec: t.tv_usec, ev: e };
+        let slot = Slot::new(&t, e);
         let n = self.p.len();
         self.p.push(slot);
         // SAFETY: forwarded.
         unsafe { self.shift_up(n, slot) };
+    }
+
+    /// Whether `e`, a member, is in the last slot.
+    ///
+    /// # Safety
+    /// `e` is a live event in this heap.
+    #[inline(always)]
+    pub(crate) unsafe fn is_last(&self, e: *mut event) -> bool {
+        // SAFETY: live per the caller.
+        let idx = unsafe { (*e).heap_idx() };
+        idx >= 0 && idx as usize + 1 == self.p.len()
+    }
+
+    /// `erase(e)` then `push(e)` for `e` in the last slot whose `ev_timeout` changed: the
+    /// erase leaves every other slot alone, and the push puts `e` back in the same slot and
+    /// sifts it up, which is what this does.
+    ///
+    /// # Safety
+    /// `e` is live and [`is_last`](Self::is_last); its `ev_timeout` is final while it is in.
+    #[inline(always)]
+    pub(crate) unsafe fn rekey_last(&mut self, e: *mut event) {
+        // SAFETY: per the caller.
+        unsafe {
+            debug_assert!(self.is_last(e));
+            let slot = Slot::new(&(*e).ev_timeout, e);
+            self.shift_up(self.p.len() - 1, slot);
+        }
     }
 
     /// # Safety
@@ -319,6 +367,60 @@ mod tests {
             }
         }
         assert_eq!(out, vec![5, 10, 20, 30, 50, 60]);
+    }
+
+    #[test]
+    fn rekey_last_is_erase_then_push() {
+        // Random deadlines (with repeats, so that ties matter); after each re-key of the
+        // last member both heaps hold the same events in the same slots.
+        let mut seed = 12345u64;
+        let mut rnd = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % 7) as i64
+        };
+        for n in 1..40 {
+            let mut a: Vec<Box<event>> = (0..n).map(|_| ev_at(rnd())).collect();
+            let mut b: Vec<Box<event>> = a.iter().map(|e| ev_at(e.ev_timeout.tv_usec)).collect();
+            let (mut ha, mut hb) = (MinHeap::default(), MinHeap::default());
+            // SAFETY: the boxes outlive the heaps.
+            unsafe {
+                for k in 0..n {
+                    ha.push(&mut *a[k]);
+                    hb.push(&mut *b[k]);
+                }
+                for _ in 0..20 {
+                    let k = (0..n).find(|&k| ha.is_last(&mut *a[k])).unwrap();
+                    let t = rnd();
+                    a[k].ev_timeout.tv_usec = t;
+                    ha.rekey_last(&mut *a[k]);
+                    hb.erase(&mut *b[k]);
+                    b[k].ev_timeout.tv_usec = t;
+                    hb.push(&mut *b[k]);
+                    let ia: Vec<i32> = a.iter().map(|e| e.heap_idx()).collect();
+                    let ib: Vec<i32> = b.iter().map(|e| e.heap_idx()).collect();
+                    assert_eq!(ia, ib);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn heap_keys_order_as_timercmp() {
+        let vals = [i64::MIN, -1_000_001, -1, 0, 1, 999_999, 1_000_000, 5_000_000, i64::MAX];
+        for &s1 in &vals {
+            for &u1 in &vals {
+                for &s2 in &vals {
+                    for &u2 in &vals {
+                        let (a, b) = (timeval { tv_sec: s1, tv_usec: u1 }, timeval { tv_sec: s2, tv_usec: u2 });
+                        let (x, y) = (Slot::new(&a, std::ptr::null_mut()), Slot::new(&b, std::ptr::null_mut()));
+                        assert_eq!(x.greater(&y), tv_gt(&a, &b), "{s1}.{u1} > {s2}.{u2}");
+                        assert_eq!((x.deadline().tv_sec, x.deadline().tv_usec), (s1, u1));
+                    }
+                }
+            }
+        }
     }
 
     #[test]
