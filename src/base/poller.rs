@@ -578,6 +578,22 @@ impl Poller {
         self.plain_mask_of(s)
     }
 
+    /// [`Poller::plain_mask_of`] for a slot whose only event has `events` (its first, on a
+    /// plain fd): the mask from the event's kinds alone, and its `EV_ET`.
+    #[inline(always)]
+    fn single_mask(&self, events: c_short) -> u8 {
+        const _: () = assert!(EV_READ >> 1 == REG_IN as c_short && EV_WRITE >> 1 == REG_OUT as c_short);
+        const _: () = assert!(EV_CLOSED >> 5 == REG_RDHUP as c_short);
+        let kinds = (((events >> 1) & 3) | ((events >> 5) & 4)) as u8;
+        let m = kinds & self.kinds;
+        let et = (et_state(events) << 3) & self.et;
+        if m != 0 {
+            m | et
+        } else {
+            0
+        }
+    }
+
     /// [`Poller::mask_of`] for a slot that is not own-I/O-only: libevent's mask.
     #[inline(always)]
     fn plain_mask_of(&self, s: &FdSlot) -> u8 {
@@ -624,13 +640,26 @@ impl Poller {
     #[inline(always)]
     unsafe fn sync_slot<const PLAIN: bool>(&mut self, fd: RawFd, sp: *mut FdSlot) -> Result<bool, io::Error> {
         // SAFETY: per the caller; slots never move and nothing else borrows this one.
-        let s = unsafe { &mut *sp };
+        let s = unsafe { &*sp };
         let want = if PLAIN {
             debug_assert!(s.state & (ST_HAS_OWN | ST_OWN_ONLY) == 0);
             self.plain_mask_of(s)
         } else {
             self.mask_of(s)
         };
+        // SAFETY: forwarded.
+        unsafe { self.apply(fd, sp, want) }
+    }
+
+    /// Makes `fd`'s registration `want` (libevent's mask for its events, computed by the
+    /// caller), as [`Poller::sync`] does.
+    ///
+    /// # Safety
+    /// `sp` is `fd`'s slot (non-null).
+    #[inline(always)]
+    unsafe fn apply(&mut self, fd: RawFd, sp: *mut FdSlot, want: u8) -> Result<bool, io::Error> {
+        // SAFETY: per the caller; slots never move and nothing else borrows this one.
+        let s = unsafe { &mut *sp };
         if s.refused() || want == s.registered {
             return Ok(false);
         }
@@ -729,8 +758,10 @@ impl Poller {
             // Only a kind going from 0 to 1 changes libevent's registration (and its
             // ET-ness).
             slot.state = (slot.state & !ST_ET) | et_state(events);
-            // SAFETY: `sp` is fd's slot, with no own-I/O events.
-            match unsafe { self.sync_slot::<true>(fd, sp) } {
+            // (The fd's first event, the usual case: its kinds are the fd's.)
+            let want = if saved.head.is_null() { self.single_mask(events) } else { self.plain_mask_of(slot) };
+            // SAFETY: `sp` is fd's slot.
+            match unsafe { self.apply(fd, sp, want) } {
                 Ok(c) => changed = c,
                 Err(e) => return self.add_failed(fd, events, sp, saved, &e),
             }
@@ -1039,7 +1070,10 @@ impl Poller {
         }
         // SAFETY: `sp` is fd's slot (with no own-I/O events if `plain`).
         let r = unsafe {
-            if plain {
+            if slot.head.is_null() {
+                // The fd's last event (the usual case): no mask left to work out.
+                self.apply(fd, sp, 0)
+            } else if plain {
                 self.sync_slot::<true>(fd, sp)
             } else {
                 self.sync_slot::<false>(fd, sp)
