@@ -34,7 +34,7 @@ CC=${CC:-cc}
 REPS=${BENCH_REPS:-4}
 METRIC=${BENCH_METRIC:-cpu}
 case $METRIC in cpu|wall) ;; *) echo "bench: BENCH_METRIC must be cpu or wall" >&2; exit 1;; esac
-BENCHES=(dispatch cascade timers buffer buffer_pool eventmem bev)
+BENCHES=(dispatch cascade timers buffer buffer_pool eventmem bev memcached)
 CFLAGS_COMMON="-O2 -Wall"
 
 # Keep build/bench/cg and instr.txt (bench/instr.sh) and, for a build-only
