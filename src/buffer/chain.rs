@@ -264,8 +264,11 @@ mod cache {
 
     const CLASSES: usize = 4;
     /// At most this many bytes of chains are cached, all sizes and threads together: what
-    /// the process may hold beyond libevent's footprint once its threads are idle.
-    pub(super) const BUDGET: usize = 256 * 1024;
+    /// the process may hold beyond libevent's footprint once its threads are idle. 1 MiB
+    /// holds the chains a hundred busy bufferevent connections have in flight; with 256 KiB
+    /// the rest went back to malloc, whose heap then grew and shrank (`brk`) about 150 times
+    /// per 5,000 echo round trips (docs/benchmarks.md).
+    pub(super) const BUDGET: usize = 1024 * 1024;
 
     type Link = Option<NonNull<Chain>>;
 
