@@ -302,4 +302,17 @@ bench_need_fds(rlim_t need)
 	return setrlimit(RLIMIT_NOFILE, &rl) == 0 ? 0 : -1;
 }
 
+/* Resident set size of this process, in bytes (memory rows). */
+static long __attribute__((unused))
+bench_rss_bytes(void)
+{
+	long size = 0, resident = -1;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f || fscanf(f, "%ld %ld", &size, &resident) != 2)
+		bench_fail("cannot read /proc/self/statm");
+	fclose(f);
+	return resident * sysconf(_SC_PAGESIZE);
+}
+
 #endif /* EVSHIM_BENCH_H */

@@ -293,17 +293,6 @@ raw_run(void *ctx)
 
 /* ---- memory per idle bufferevent -------------------------------------------------------- */
 
-static long
-rss_bytes(void)
-{
-	long size = 0, resident = -1;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (!f || fscanf(f, "%ld %ld", &size, &resident) != 2)
-		bench_fail("cannot read /proc/self/statm");
-	fclose(f);
-	return resident * sysconf(_SC_PAGESIZE);
-}
 
 static void
 idle_read(struct bufferevent *bev, void *arg)
@@ -334,7 +323,7 @@ idle_measure(int n)
 		evutil_make_socket_nonblocking(fds[2 * i]);
 	}
 	event_base_loop(b, EVLOOP_NONBLOCK);
-	before = rss_bytes();
+	before = bench_rss_bytes();
 	for (i = 0; i < n; i++) {
 		bevs[i] = bufferevent_socket_new(b, fds[2 * i], BEV_OPT_CLOSE_ON_FREE);
 		if (!bevs[i])
@@ -343,7 +332,7 @@ idle_measure(int n)
 		bufferevent_enable(bevs[i], EV_READ);
 	}
 	event_base_loop(b, EVLOOP_NONBLOCK);
-	after = rss_bytes();
+	after = bench_rss_bytes();
 	printf("memory bev-idle conns=%d value=%ld unit=B/bufferevent\n", n, (after - before) / n);
 	fflush(stdout);
 	_exit(0);

@@ -30,16 +30,6 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static int finished, go_home;
 
-static long
-rss_kib(void)
-{
-	long pages = 0, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-	if (!f || fscanf(f, "%ld %ld", &pages, &resident) != 2)
-		bench_fail("cannot read /proc/self/statm");
-	fclose(f);
-	return resident * (sysconf(_SC_PAGESIZE) / 1024);
-}
 
 /* One thread's work: 2 MiB in, across, and out; checks every byte count. */
 static void
@@ -93,7 +83,7 @@ pool(const char *label, int threads)
 		bench_fail("calloc");
 	finished = go_home = 0;
 	malloc_trim(0);
-	before = rss_kib();
+	before = (bench_rss_bytes() / 1024);
 	for (i = 0; i < threads; i++)
 		if (pthread_create(&t[i], NULL, worker, NULL) != 0)
 			bench_fail("pthread_create");
@@ -102,7 +92,7 @@ pool(const char *label, int threads)
 		pthread_cond_wait(&cv, &mu);
 	pthread_mutex_unlock(&mu);
 	malloc_trim(0);
-	idle = rss_kib();
+	idle = (bench_rss_bytes() / 1024);
 	printf("%s value=%ld unit=KiB\n", label, idle - before);
 	fflush(stdout);
 	pthread_mutex_lock(&mu);

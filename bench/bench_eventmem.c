@@ -23,17 +23,6 @@
 #include <event2/event.h>
 #include <event2/util.h>
 
-static long
-rss_bytes(void)
-{
-	long size = 0, resident = -1;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (!f || fscanf(f, "%ld %ld", &size, &resident) != 2)
-		bench_fail("cannot read /proc/self/statm");
-	fclose(f);
-	return resident * sysconf(_SC_PAGESIZE);
-}
 
 static void
 never_cb(evutil_socket_t fd, short what, void *arg)
@@ -69,14 +58,14 @@ measure(int n, int idle_per_event)
 				bench_fail("eventfd: %s", strerror(errno));
 	}
 
-	before = rss_bytes();
+	before = bench_rss_bytes();
 	for (i = 0; i < n; i++) {
 		evs[i] = event_new(base, rfd[i], EV_READ | EV_PERSIST, never_cb,
 		    NULL);
 		if (!evs[i] || event_add(evs[i], NULL) == -1)
 			bench_fail("memory: event_new/event_add #%d", i);
 	}
-	after = rss_bytes();
+	after = bench_rss_bytes();
 
 	/* The events are really registered: nothing is ready, one turn. */
 	if (event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK) == -1)

@@ -577,12 +577,7 @@ unsafe fn persist_closure<const L: bool>(b: &EventBase, ev: *mut Event) {
         if tv_isset(&(*ev).io_timeout()) {
             rearm_persist_timeout(b.inner(), ev);
         }
-        let cb = (*ev).callback();
-        let (fd, res, arg) = ((*ev).ev_fd, (*ev).ev_res, (*ev).ev_evcallback.evcb_arg);
-        release::<L>(b);
-        if let Some(f) = cb {
-            f(fd, res, arg);
-        }
+        call_event::<L>(b, ev);
     }
 }
 
